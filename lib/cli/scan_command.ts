@@ -1,0 +1,182 @@
+import { ConfigError } from "../config/errors.ts";
+import { parseFlags, SCAN_FLAGS } from "../config/flags.ts";
+import { loadConfig } from "../config/load.ts";
+import type { Config } from "../config/settings.ts";
+import { openStore } from "../db/open.ts";
+import type { Store } from "../db/store.ts";
+import { createLog, redact } from "../log.ts";
+import { createOpenRouterClient } from "../openrouter/client.ts";
+import { systemClock } from "../scan/clock.ts";
+import { runIsAlive } from "../scan/liveness.ts";
+import { runScan, type ScanOutcome } from "../scan/scan.ts";
+import { checkLine, formatDuration, progressLine } from "./progress.ts";
+
+export const SCAN_USAGE = `Usage: deno task scan [flags]
+
+Checks every free OpenRouter model once (or --repeat-count times) and stores the results.
+
+  --env-file PATH                 read settings from PATH instead of ./.env
+  --db-path PATH                  SQLite file (default results/scouter.db)
+  --timeout-seconds N             per-request timeout (default 20)
+  --max-retries N                 retries for transient failures (default 2)
+  --concurrency N                 checks in flight at once (default 2)
+  --request-delay-seconds S       least time between two requests (default 0.3)
+  --max-models N                  check at most N models
+  --model-id-contains A [B …]     only models whose id contains any of these
+  --prompt TEXT                   the health-check prompt (alias --healthcheck-prompt)
+  --repeat-count N                run N scans (default 1)
+  --repeat-interval-minutes M     wait M minutes between scans (default 0)
+  --fail-if-none-ok               exit 3 when no model answered correctly
+  --json                          print the result as JSON on stdout; logs go to stderr
+
+Exit codes: 0 done, 1 the scan could not run, 2 bad usage or configuration,
+3 --fail-if-none-ok and no model answered.`;
+
+/** Exit code for an outcome, per CONTRACT. */
+export function exitCodeFor(outcomes: ScanOutcome[], failIfNoneOk: boolean): number {
+  if (outcomes.some((o) => o.status === "failed")) return 1;
+  if (outcomes.some((o) => o.status === "aborted")) return 130;
+  if (failIfNoneOk && !outcomes.some((o) => o.results.some((r) => r.status === "ok"))) return 3;
+  return 0;
+}
+
+/** `main.ts scan …`: returns the process exit code. */
+export async function scanCommand(args: string[]): Promise<number> {
+  const flags = parseFlags(args, SCAN_FLAGS);
+  if (flags.help) {
+    console.log(SCAN_USAGE);
+    return 0;
+  }
+  const config = await loadConfig({ flags: flags.values, envFile: flags.envFile });
+  if (!config.apiKey) {
+    throw new ConfigError(
+      "OPENROUTER_API_KEY is not set (put it in .env or the environment); scanning needs it",
+    );
+  }
+  const secrets = [config.apiKey, config.databaseAuthToken, config.adminToken];
+  const log = createLog(secrets);
+  const interactive = !flags.json && Deno.stderr.isTerminal();
+
+  let store: Store;
+  try {
+    store = await openStore({
+      url: config.databaseUrl,
+      path: config.dbPath,
+      authToken: config.databaseAuthToken,
+    });
+  } catch (err) {
+    log(`error: cannot open the database: ${(err as Error).message}`);
+    return 1;
+  }
+
+  const controller = new AbortController();
+  const onSignal = () => {
+    if (controller.signal.aborted) Deno.exit(130);
+    log("stopping: finishing the checks in flight (Ctrl-C again to quit at once)");
+    controller.abort();
+  };
+  Deno.addSignalListener("SIGINT", onSignal);
+  if (Deno.build.os !== "windows") Deno.addSignalListener("SIGTERM", onSignal);
+
+  const outcomes: ScanOutcome[] = [];
+  try {
+    const interrupted = await store.markInterruptedRuns(systemClock.now(), runIsAlive);
+    if (interrupted > 0) log(`marked ${interrupted} unfinished earlier run(s) as interrupted`);
+    const client = createOpenRouterClient({
+      baseUrl: config.baseUrl,
+      apiKey: config.apiKey,
+      httpReferer: config.httpReferer,
+      xTitle: config.xTitle,
+    });
+    for (let i = 0; i < config.repeatCount && !controller.signal.aborted; i++) {
+      if (i > 0 && config.repeatIntervalMinutes > 0) {
+        log(`next scan in ${formatDuration(config.repeatIntervalMinutes * 60_000)}`);
+        await systemClock.sleep(config.repeatIntervalMinutes * 60_000, controller.signal);
+        if (controller.signal.aborted) break;
+      }
+      const outcome = await runScan(scanSettings(config), {
+        openrouter: client,
+        store,
+        clock: systemClock,
+        log: (m) => {
+          if (interactive) clearLine();
+          log(m);
+        },
+        signal: controller.signal,
+        trigger: "cli",
+        onProgress: (p) => {
+          if (interactive) {
+            clearLine();
+            Deno.stderr.writeSync(new TextEncoder().encode(progressLine(p, Date.now())));
+          }
+        },
+      });
+      if (interactive) clearLine();
+      outcomes.push(outcome);
+      report(outcome, flags.json, secrets);
+    }
+  } catch (err) {
+    log(`error: ${(err as Error).message}`);
+    return 1;
+  } finally {
+    Deno.removeSignalListener("SIGINT", onSignal);
+    if (Deno.build.os !== "windows") Deno.removeSignalListener("SIGTERM", onSignal);
+    store.close();
+  }
+  return exitCodeFor(outcomes, config.failIfNoneOk);
+}
+
+function scanSettings(config: Config) {
+  return {
+    prompt: config.prompt,
+    timeoutSeconds: config.timeoutSeconds,
+    maxRetries: config.maxRetries,
+    concurrency: config.concurrency,
+    requestDelaySeconds: config.requestDelaySeconds,
+    rpm: config.rpm,
+    modelIdContains: config.modelIdContains,
+    maxModels: config.maxModels,
+  };
+}
+
+/** `--json`: the CONTRACT object on stdout, one per scan. Otherwise a line per check. */
+function report(outcome: ScanOutcome, json: boolean, secrets: (string | null)[]) {
+  if (json) {
+    const payload = {
+      run_id: outcome.run_id,
+      status: outcome.status,
+      started_at: outcome.started_at,
+      finished_at: outcome.finished_at,
+      error: outcome.error,
+      results: outcome.results.map((r) => ({
+        model_id: r.model_id,
+        ok: r.status === "ok",
+        status: r.status,
+        http_status: r.http_status,
+        latency_ms: r.latency_ms,
+        ttft_ms: r.ttft_ms,
+        attempts: r.attempts,
+        output_tokens: r.output_tokens,
+        tokens_per_second: r.tokens_per_second,
+        provider: r.provider,
+        error: r.error,
+        skip_reason: r.skip_reason,
+      })),
+    };
+    console.log(redact(JSON.stringify(payload), secrets));
+    return;
+  }
+  const lines = outcome.results.map(checkLine);
+  const ok = outcome.results.filter((r) => r.status === "ok").length;
+  const skippedCount = outcome.results.filter((r) => r.status === "skipped").length;
+  lines.push(
+    `run ${outcome.run_id} ${outcome.status}: ${ok}/${outcome.results.length} ok` +
+      (skippedCount > 0 ? `, ${skippedCount} skipped` : "") +
+      (outcome.error ? ` — ${outcome.error}` : ""),
+  );
+  console.log(redact(lines.join("\n"), secrets));
+}
+
+function clearLine() {
+  Deno.stderr.writeSync(new TextEncoder().encode("\r\x1b[K"));
+}

@@ -1,0 +1,4 @@
+/** Bad usage or configuration: the CLI prints the message on one line and exits 2. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}

@@ -1,0 +1,216 @@
+import { z } from "zod";
+import { ConfigError } from "./errors.ts";
+import type { EnvSource } from "./env.ts";
+
+/**
+ * Every setting: its environment variable (names fixed by ../shared/CONTRACT.md), the CLI flag
+ * that overrides it, its default, and how its text is validated. Flags win over the process
+ * environment, which wins over `.env`.
+ */
+
+const wholeNumber = (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z.string().trim().regex(/^\d+$/, `must be a whole number`).transform(Number).pipe(
+    z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`),
+  );
+
+const decimal = (min: number, max: number) =>
+  z.string().trim().regex(/^\d+(\.\d+)?$/, "must be a number").transform(Number).pipe(
+    z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`),
+  );
+
+const boolean = z.string().trim().toLowerCase().refine(
+  (v) => ["1", "0", "true", "false", "yes", "no", "on", "off"].includes(v),
+  "must be true or false",
+).transform((v) => ["1", "true", "yes", "on"].includes(v));
+
+const text = z.string().trim().min(1, "must not be empty");
+
+const httpUrl = z.string().trim().refine((v) => {
+  try {
+    return ["http:", "https:"].includes(new URL(v).protocol);
+  } catch {
+    return false;
+  }
+}, "must be an http(s) URL").transform((v) => v.replace(/\/+$/, ""));
+
+const databaseUrl = z.string().trim().refine((v) => {
+  try {
+    return ["file:", "libsql:", "http:", "https:", "ws:", "wss:"].includes(new URL(v).protocol);
+  } catch {
+    return false;
+  }
+}, "must be a file:, libsql:// or https:// URL");
+
+const commaList = z.string().transform((v) =>
+  v.split(",").map((s) => s.trim()).filter((s) => s.length > 0)
+);
+
+/** Five or six space-separated cron fields; Deno.cron gives the precise verdict at start. */
+const cronExpression = z.string().trim().regex(
+  /^(\S+\s+){4}\S+$/,
+  'must be a cron expression with five fields, e.g. "0 * * * *"',
+);
+
+interface Setting<T> {
+  env: string;
+  flag?: string;
+  default: T;
+  schema: z.ZodType<T, string>;
+}
+
+const setting = <T>(s: Setting<T>): Setting<T> => s;
+
+export const SETTINGS = {
+  apiKey: setting<string | null>({ env: "OPENROUTER_API_KEY", default: null, schema: text }),
+  baseUrl: setting({
+    env: "OPENROUTER_BASE_URL",
+    default: "https://openrouter.ai/api/v1",
+    schema: httpUrl,
+  }),
+  httpReferer: setting<string | null>({
+    env: "OPENROUTER_HTTP_REFERER",
+    default: null,
+    schema: text,
+  }),
+  xTitle: setting<string | null>({ env: "OPENROUTER_X_TITLE", default: null, schema: text }),
+  timeoutSeconds: setting({
+    env: "OPENROUTER_SCOUT_TIMEOUT_SECONDS",
+    flag: "timeout-seconds",
+    default: 20,
+    schema: decimal(0.1, 600),
+  }),
+  maxRetries: setting({
+    env: "OPENROUTER_SCOUT_MAX_RETRIES",
+    flag: "max-retries",
+    default: 2,
+    schema: wholeNumber(0, 10),
+  }),
+  concurrency: setting({
+    env: "OPENROUTER_SCOUT_CONCURRENCY",
+    flag: "concurrency",
+    default: 2,
+    schema: wholeNumber(1, 64),
+  }),
+  requestDelaySeconds: setting({
+    env: "OPENROUTER_SCOUT_REQUEST_DELAY_SECONDS",
+    flag: "request-delay-seconds",
+    default: 0.3,
+    schema: decimal(0, 3600),
+  }),
+  maxModels: setting<number | null>({
+    env: "OPENROUTER_SCOUT_MAX_MODELS",
+    flag: "max-models",
+    default: null,
+    schema: wholeNumber(1),
+  }),
+  modelIdContains: setting<string[]>({
+    env: "OPENROUTER_SCOUT_MODEL_ID_CONTAINS",
+    flag: "model-id-contains",
+    default: [],
+    schema: commaList,
+  }),
+  prompt: setting({
+    env: "OPENROUTER_SCOUT_PROMPT",
+    flag: "prompt",
+    default: "Respond with the exact text: OK",
+    schema: text,
+  }),
+  dbPath: setting({
+    env: "OPENROUTER_SCOUT_DB_PATH",
+    flag: "db-path",
+    default: "results/scouter.db",
+    schema: text,
+  }),
+  databaseUrl: setting<string | null>({
+    env: "OPENROUTER_SCOUT_DATABASE_URL",
+    default: null,
+    schema: databaseUrl,
+  }),
+  databaseAuthToken: setting<string | null>({
+    env: "OPENROUTER_SCOUT_DATABASE_AUTH_TOKEN",
+    default: null,
+    schema: text,
+  }),
+  intervalHours: setting({
+    env: "OPENROUTER_SCOUT_INTERVAL_HOURS",
+    default: 1,
+    schema: decimal(0.05, 24 * 31),
+  }),
+  cron: setting<string | null>({
+    env: "OPENROUTER_SCOUT_CRON",
+    default: null,
+    schema: cronExpression,
+  }),
+  scanOnStart: setting({ env: "OPENROUTER_SCOUT_SCAN_ON_START", default: true, schema: boolean }),
+  rpm: setting({ env: "OPENROUTER_SCOUT_RPM", default: 20, schema: wholeNumber(1, 100_000) }),
+  adminToken: setting<string | null>({
+    env: "OPENROUTER_SCOUT_ADMIN_TOKEN",
+    default: null,
+    schema: text,
+  }),
+  webHost: setting({
+    env: "OPENROUTER_SCOUT_WEB_HOST",
+    flag: "host",
+    default: "0.0.0.0",
+    schema: text,
+  }),
+  webPort: setting({
+    env: "OPENROUTER_SCOUT_WEB_PORT",
+    flag: "port",
+    default: 8000,
+    schema: wholeNumber(0, 65535),
+  }),
+  repeatCount: setting({
+    env: "OPENROUTER_SCOUT_REPEAT_COUNT",
+    flag: "repeat-count",
+    default: 1,
+    schema: wholeNumber(1, 100_000),
+  }),
+  repeatIntervalMinutes: setting({
+    env: "OPENROUTER_SCOUT_REPEAT_INTERVAL_MINUTES",
+    flag: "repeat-interval-minutes",
+    default: 0,
+    schema: decimal(0, 60 * 24 * 31),
+  }),
+  failIfNoneOk: setting({
+    env: "OPENROUTER_SCOUT_FAIL_IF_NONE_OK",
+    flag: "fail-if-none-ok",
+    default: false,
+    schema: boolean,
+  }),
+};
+
+export type SettingKey = keyof typeof SETTINGS;
+export type Config = { [K in SettingKey]: (typeof SETTINGS)[K]["default"] };
+
+/** The environment variable names Scouter reads (also the list `--allow-env` needs). */
+export const ENV_NAMES: readonly string[] = Object.values(SETTINGS).map((s) => s.env);
+
+/** Values given on the command line, as text, keyed by setting. */
+export type FlagValues = Partial<Record<SettingKey, string>>;
+
+/**
+ * Resolves every setting from flags, then the merged environment, then the default.
+ * Throws ConfigError naming the flag or variable at fault; secrets never appear in it.
+ */
+export function resolveConfig(env: EnvSource, flags: FlagValues = {}): Config {
+  const out: Record<string, unknown> = {};
+  for (const [key, s] of Object.entries(SETTINGS) as [SettingKey, Setting<unknown>][]) {
+    const fromFlag = flags[key];
+    const fromEnv = env[s.env];
+    const raw = fromFlag ?? (fromEnv !== undefined && fromEnv.trim() !== "" ? fromEnv : undefined);
+    if (raw === undefined) {
+      out[key] = s.default;
+      continue;
+    }
+    const parsed = s.schema.safeParse(raw);
+    if (!parsed.success) {
+      const where = fromFlag !== undefined ? `--${s.flag}` : s.env;
+      const secret = key === "apiKey" || key === "adminToken" || key === "databaseAuthToken";
+      const shown = secret ? "" : ` (got ${JSON.stringify(raw.slice(0, 80))})`;
+      throw new ConfigError(`${where} ${parsed.error.issues[0]?.message ?? "is invalid"}${shown}`);
+    }
+    out[key] = parsed.data;
+  }
+  return out as Config;
+}

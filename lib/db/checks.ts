@@ -1,0 +1,141 @@
+/** Checks: one row per probe of one model, written the moment it is known. */
+import type { Client, InValue, Row } from "@libsql/client";
+import {
+  CHECK_STATUSES,
+  type CheckResult,
+  type CheckStatus,
+  type SkipReason,
+} from "../scan/check.ts";
+import { StoreError } from "./errors.ts";
+import { clampLimit } from "./runs.ts";
+import {
+  bool,
+  cleanText,
+  cleanTextOrNull,
+  intOrNull,
+  num,
+  numOrNull,
+  realOrNull,
+  str,
+  strOrNull,
+} from "./values.ts";
+
+export interface CheckRow {
+  id: number;
+  run_id: number;
+  model_id: string;
+  checked_at: number;
+  status: CheckStatus;
+  ok: boolean;
+  http_status: number | null;
+  latency_ms: number | null;
+  ttft_ms: number | null;
+  attempts: number;
+  output_tokens: number | null;
+  tokens_per_second: number | null;
+  provider: string | null;
+  error: string | null;
+  skip_reason: SkipReason | null;
+  answer: string | null;
+}
+
+export interface CheckQuery {
+  modelId?: string;
+  runId?: number;
+  /** Inclusive lower bound on `checked_at` (epoch ms). */
+  from?: number;
+  /** Exclusive upper bound on `checked_at` (epoch ms). */
+  to?: number;
+  /** Keep only the newest `limit` matching checks (still returned oldest first). */
+  limit?: number;
+}
+
+const CHECK_COLUMNS = `id, run_id, model_id, checked_at, status, ok, http_status, latency_ms,
+  ttft_ms, attempts, output_tokens, tokens_per_second, provider, error, skip_reason, answer`;
+
+export function toCheckRow(r: Row): CheckRow {
+  return {
+    id: num(r.id),
+    run_id: num(r.run_id),
+    model_id: str(r.model_id),
+    checked_at: num(r.checked_at),
+    // insertCheck validates status; skip_reason is typed by CheckResult.
+    status: str(r.status) as CheckStatus,
+    ok: bool(r.ok),
+    http_status: numOrNull(r.http_status),
+    latency_ms: numOrNull(r.latency_ms),
+    ttft_ms: numOrNull(r.ttft_ms),
+    attempts: num(r.attempts),
+    output_tokens: numOrNull(r.output_tokens),
+    tokens_per_second: numOrNull(r.tokens_per_second),
+    provider: strOrNull(r.provider),
+    error: strOrNull(r.error),
+    skip_reason: strOrNull(r.skip_reason) as SkipReason | null,
+    answer: strOrNull(r.answer),
+  };
+}
+
+/**
+ * One INSERT in autocommit mode: when the promise resolves the row is committed to the WAL and
+ * survives the process being killed (with synchronous=NORMAL an OS crash may lose the latest
+ * commits, never corrupt the file).
+ */
+export async function insertCheck(client: Client, runId: number, c: CheckResult): Promise<number> {
+  if (!(CHECK_STATUSES as readonly string[]).includes(c.status)) {
+    throw new StoreError(`unknown check status ${JSON.stringify(c.status)}`);
+  }
+  const rs = await client.execute({
+    sql: `INSERT INTO checks (run_id, model_id, checked_at, status, ok, http_status, latency_ms,
+      ttft_ms, attempts, output_tokens, tokens_per_second, provider, error, skip_reason, answer)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+    args: [
+      runId,
+      cleanText(c.model_id),
+      intOrNull(c.checked_at),
+      c.status,
+      c.status === "ok" ? 1 : 0,
+      intOrNull(c.http_status),
+      intOrNull(c.latency_ms),
+      intOrNull(c.ttft_ms),
+      intOrNull(c.attempts) ?? 1,
+      intOrNull(c.output_tokens),
+      realOrNull(c.tokens_per_second),
+      cleanTextOrNull(c.provider),
+      cleanTextOrNull(c.error),
+      c.skip_reason,
+      cleanTextOrNull(c.answer),
+    ],
+  });
+  return num(rs.rows[0].id);
+}
+
+/** Oldest first. With `limit`, the newest `limit` matches, still in ascending order. */
+export async function listChecks(client: Client, q: CheckQuery): Promise<CheckRow[]> {
+  const where: string[] = [];
+  const args: InValue[] = [];
+  if (q.modelId !== undefined) {
+    where.push("model_id = ?");
+    args.push(q.modelId);
+  }
+  if (q.runId !== undefined) {
+    where.push("run_id = ?");
+    args.push(q.runId);
+  }
+  if (q.from !== undefined) {
+    where.push("checked_at >= ?");
+    args.push(q.from);
+  }
+  if (q.to !== undefined) {
+    where.push("checked_at < ?");
+    args.push(q.to);
+  }
+  const filter = where.length ? `WHERE ${where.join(" AND ")}` : "";
+  let sql = `SELECT ${CHECK_COLUMNS} FROM checks ${filter} ORDER BY checked_at, id`;
+  if (q.limit !== undefined) {
+    args.push(clampLimit(q.limit));
+    sql = `SELECT * FROM (SELECT ${CHECK_COLUMNS} FROM checks ${filter}
+      ORDER BY checked_at DESC, id DESC LIMIT ?) ORDER BY checked_at, id`;
+  }
+  const rs = await client.execute({ sql, args });
+  return rs.rows.map(toCheckRow);
+}

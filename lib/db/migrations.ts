@@ -1,0 +1,161 @@
+/**
+ * Versioned schema migrations, recorded in `schema_migrations`.
+ *
+ * To change the schema, append a migration with the next version; never edit one that has
+ * shipped. Each migration runs in its own write transaction together with its bookkeeping row,
+ * so a failure leaves the database at the previous version. All timestamps are INTEGER epoch
+ * milliseconds.
+ *
+ * A future migration that rebuilds a table (SQLite's way to change a column) must run with
+ * foreign keys off; `client.migrate()` does that, plain transactions do not.
+ */
+import type { Client } from "@libsql/client";
+import { describeError, StoreError } from "./errors.ts";
+import { numOrNull } from "./values.ts";
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: readonly string[];
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: "runs, models, catalog events, checks",
+    sql: [
+      `CREATE TABLE runs (
+        id INTEGER PRIMARY KEY,
+        started_at INTEGER NOT NULL,
+        finished_at INTEGER,
+        status TEXT NOT NULL,
+        "trigger" TEXT NOT NULL,
+        total_models INTEGER,
+        ok_count INTEGER NOT NULL DEFAULT 0,
+        failed_count INTEGER NOT NULL DEFAULT 0,
+        skipped_count INTEGER NOT NULL DEFAULT 0,
+        error TEXT,
+        pid INTEGER,
+        host TEXT
+      )`,
+      `CREATE INDEX idx_runs_started_at ON runs (started_at)`,
+      // Arrays and the reasoning object are JSON text. `present` = 1 when the model was in the
+      // latest successful catalog; rows are never deleted, so history keeps its names.
+      `CREATE TABLE models (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        description TEXT,
+        context_length INTEGER,
+        input_modalities TEXT NOT NULL DEFAULT '[]',
+        output_modalities TEXT NOT NULL DEFAULT '[]',
+        supported_parameters TEXT NOT NULL DEFAULT '[]',
+        expiration_date TEXT,
+        created INTEGER,
+        is_router INTEGER NOT NULL DEFAULT 0,
+        reasoning TEXT,
+        first_seen_at INTEGER NOT NULL,
+        last_seen_at INTEGER NOT NULL,
+        present INTEGER NOT NULL DEFAULT 1,
+        removed_at INTEGER
+      )`,
+      `CREATE TABLE catalog_events (
+        id INTEGER PRIMARY KEY,
+        model_id TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('added', 'removed', 'returned')),
+        at INTEGER NOT NULL,
+        run_id INTEGER REFERENCES runs (id) ON DELETE SET NULL
+      )`,
+      `CREATE INDEX idx_catalog_events_model_at ON catalog_events (model_id, at)`,
+      `CREATE INDEX idx_catalog_events_at ON catalog_events (at)`,
+      // No foreign key to models: a check is history and must not depend on the catalog row.
+      `CREATE TABLE checks (
+        id INTEGER PRIMARY KEY,
+        run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        model_id TEXT NOT NULL,
+        checked_at INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        ok INTEGER NOT NULL,
+        http_status INTEGER,
+        latency_ms INTEGER,
+        ttft_ms INTEGER,
+        attempts INTEGER NOT NULL DEFAULT 1,
+        output_tokens INTEGER,
+        tokens_per_second REAL,
+        provider TEXT,
+        error TEXT,
+        skip_reason TEXT,
+        answer TEXT
+      )`,
+      `CREATE INDEX idx_checks_model_time ON checks (model_id, checked_at)`,
+      `CREATE INDEX idx_checks_time ON checks (checked_at)`,
+      `CREATE INDEX idx_checks_run ON checks (run_id)`,
+    ],
+  },
+];
+
+export const LATEST_VERSION: number = MIGRATIONS[MIGRATIONS.length - 1].version;
+
+export interface MigrationReport {
+  /** Schema version before migrating (0 for a new database). */
+  from: number;
+  to: number;
+  applied: number[];
+}
+
+/** The highest applied version, 0 when none (or no bookkeeping table yet). */
+export async function schemaVersion(client: Pick<Client, "execute">): Promise<number> {
+  const rs = await client.execute(
+    "SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations",
+  );
+  return numOrNull(rs.rows[0]?.v) ?? 0;
+}
+
+/**
+ * Brings the database up to LATEST_VERSION. Safe to run on every open and from several processes
+ * at once: the version is re-read inside each write transaction, so a migration another process
+ * applied meanwhile is skipped. A database newer than this code is refused, not touched.
+ */
+export async function migrate(
+  client: Client,
+  now: number = Date.now(),
+  migrations: readonly Migration[] = MIGRATIONS,
+): Promise<MigrationReport> {
+  await client.execute(
+    `CREATE TABLE IF NOT EXISTS schema_migrations (
+      version INTEGER PRIMARY KEY,
+      name TEXT NOT NULL,
+      applied_at INTEGER NOT NULL
+    )`,
+  );
+  const latest = migrations.length ? migrations[migrations.length - 1].version : 0;
+  const from = await schemaVersion(client);
+  if (from > latest) {
+    throw new StoreError(
+      `schema version ${from} is newer than this Scouter supports (${latest}); ` +
+        `upgrade Scouter or use another database`,
+    );
+  }
+  const applied: number[] = [];
+  for (const m of migrations) {
+    if (m.version <= from) continue;
+    const tx = await client.transaction("write");
+    try {
+      if (await schemaVersion(tx) >= m.version) {
+        await tx.commit();
+        continue;
+      }
+      for (const sql of m.sql) await tx.execute(sql);
+      await tx.execute({
+        sql: "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+        args: [m.version, m.name, now],
+      });
+      await tx.commit();
+      applied.push(m.version);
+    } catch (e) {
+      throw new StoreError(`migration ${m.version} (${m.name}) failed: ${describeError(e)}`);
+    } finally {
+      tx.close();
+    }
+  }
+  return { from, to: Math.max(from, latest), applied };
+}

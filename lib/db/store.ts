@@ -1,0 +1,64 @@
+/** The Store: every write and basic read Scouter makes, bound to one libSQL client. */
+import type { Client } from "@libsql/client";
+import type { CatalogModel } from "../openrouter/types.ts";
+import type { CheckResult } from "../scan/check.ts";
+import * as catalog from "./catalog.ts";
+import type { CatalogDiff, CatalogEventRow, ModelRow } from "./catalog.ts";
+import * as checks from "./checks.ts";
+import type { CheckQuery, CheckRow } from "./checks.ts";
+import * as runs from "./runs.ts";
+import type { NewRun, RunEnd, RunLiveness, RunRow } from "./runs.ts";
+
+export type { CatalogDiff, CatalogEventKind, CatalogEventRow, ModelRow } from "./catalog.ts";
+export type { CheckQuery, CheckRow } from "./checks.ts";
+export type { NewRun, RunEnd, RunLiveness, RunRow } from "./runs.ts";
+
+export interface Store {
+  /**
+   * The underlying client, for read models. On a local file it has a single connection (so that
+   * the per-connection PRAGMAs hold for every statement): prefer `execute`/`batch`; an open
+   * `transaction()` holds that connection and other calls fail until it commits or rolls back.
+   */
+  readonly client: Client;
+  close(): void;
+  /** Runs still `running` whose process `isAlive` rejects become `interrupted`; returns how many. */
+  markInterruptedRuns(now: number, isAlive?: RunLiveness): Promise<number>;
+  startRun(r: NewRun): Promise<number>;
+  setRunTotal(runId: number, total: number): Promise<void>;
+  /** Sets the final status and fills ok/failed/skipped counts from the run's checks. */
+  finishRun(runId: number, r: RunEnd): Promise<void>;
+  /** See catalog.ts `syncCatalog`: an empty list is refused and returns an empty diff. */
+  syncCatalog(free: CatalogModel[], at: number, runId: number | null): Promise<CatalogDiff>;
+  /** Committed (durable against a process crash) when the promise resolves. */
+  insertCheck(runId: number, c: CheckResult): Promise<number>;
+  /** Newest first. */
+  listRuns(limit: number): Promise<RunRow[]>;
+  getRun(id: number): Promise<RunRow | null>;
+  /** Ordered by id. */
+  listModels(opts?: { presentOnly?: boolean }): Promise<ModelRow[]>;
+  getModel(id: string): Promise<ModelRow | null>;
+  /** Oldest first; `from` inclusive, `to` exclusive; `limit` keeps the newest matches. */
+  listChecks(opts: CheckQuery): Promise<CheckRow[]>;
+  /** Newest first. */
+  listEvents(opts: { modelId?: string; limit?: number }): Promise<CatalogEventRow[]>;
+}
+
+/** Binds the store functions to an already opened and migrated client. */
+export function createStore(client: Client): Store {
+  return {
+    client,
+    close: () => client.close(),
+    markInterruptedRuns: (now, isAlive) => runs.markInterruptedRuns(client, now, isAlive),
+    startRun: (r) => runs.startRun(client, r),
+    setRunTotal: (runId, total) => runs.setRunTotal(client, runId, total),
+    finishRun: (runId, r) => runs.finishRun(client, runId, r),
+    syncCatalog: (free, at, runId) => catalog.syncCatalog(client, free, at, runId),
+    insertCheck: (runId, c) => checks.insertCheck(client, runId, c),
+    listRuns: (limit) => runs.listRuns(client, limit),
+    getRun: (id) => runs.getRun(client, id),
+    listModels: (opts) => catalog.listModels(client, opts),
+    getModel: (id) => catalog.getModel(client, id),
+    listChecks: (opts) => checks.listChecks(client, opts),
+    listEvents: (opts) => catalog.listEvents(client, opts),
+  };
+}

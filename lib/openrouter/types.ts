@@ -1,0 +1,103 @@
+/** The subset of an OpenRouter catalog entry that Scouter keeps, normalised. */
+export interface CatalogModel {
+  id: string;
+  name: string;
+  description: string | null;
+  context_length: number | null;
+  input_modalities: string[];
+  output_modalities: string[];
+  supported_parameters: string[];
+  /** ISO date (YYYY-MM-DD) after which the free variant ends, when announced. */
+  expiration_date: string | null;
+  /** Epoch seconds, as OpenRouter sends it. */
+  created: number | null;
+  /** A router (e.g. `openrouter/free`) picks another model per request. */
+  is_router: boolean;
+  reasoning: ReasoningInfo | null;
+  /**
+   * The prompt and completion prices as OpenRouter sent them (USD per token, as strings;
+   * `"-1"` on routers whose price varies). Optional so hand-built models stay valid;
+   * `isFreeModel` reads it.
+   */
+  pricing?: ModelPricing | null;
+}
+
+export interface ModelPricing {
+  prompt: string | null;
+  completion: string | null;
+}
+
+export interface ReasoningInfo {
+  mandatory: boolean;
+  supported_efforts: string[];
+}
+
+/** GET /key, normalised. Limits are in credits (USD); null means unlimited. */
+export interface KeyInfo {
+  is_free_tier: boolean | null;
+  limit: number | null;
+  limit_remaining: number | null;
+  usage: number | null;
+  usage_daily: number | null;
+  /** The older `rate_limit` object (`{requests: 50, interval: "10s"}`), when sent. */
+  rate_limit?: { requests: number; interval: string } | null;
+}
+
+/** OpenRouter's error object: `{"error": {"message", "code", "metadata"}}`. */
+export interface OpenRouterError {
+  message: string;
+  code: number | string | null;
+  metadata: {
+    /** Upstream provider's own error text: set on provider-side errors. */
+    raw?: unknown;
+    provider_name?: string | null;
+    /** Account rate limits carry X-RateLimit-* here, as strings. */
+    headers?: Record<string, string>;
+    reasons?: string[];
+    flagged_input?: string;
+    [key: string]: unknown;
+  } | null;
+}
+
+/** A chat request that produced no usable HTTP exchange, or one we could not read. */
+export interface ChatFailure {
+  kind: "timeout" | "network" | "malformed";
+  message: string;
+}
+
+/**
+ * Everything one POST /chat/completions attempt told us, before any judgement.
+ * The classifier (lib/scan/classify.ts) turns it into a check category.
+ */
+export interface ChatReply {
+  /** null when no response head arrived (refused, reset, timeout before headers). */
+  http_status: number | null;
+  /** Lower-cased response headers that matter: x-ratelimit-*, retry-after. */
+  headers: Record<string, string>;
+  /** The error object from a non-2xx body, a mid-stream chunk, or `choices[0].error`. */
+  error: OpenRouterError | null;
+  error_in: "body" | "stream" | "choice" | null;
+  /** Concatenated content (deltas when streamed, `message.content` otherwise). */
+  text: string;
+  /** Characters of reasoning received; content-free reasoning answers are `empty_response`. */
+  reasoning_chars: number;
+  finish_reason: string | null;
+  provider: string | null;
+  completion_tokens: number | null;
+  reasoning_tokens: number | null;
+  /** From request start to the first non-empty content delta. */
+  ttft_ms: number | null;
+  /** From request start to the end of the body, or to the failure. */
+  latency_ms: number;
+  streamed: boolean;
+  /** A failure that ended the exchange: timeout, network error, unparseable body/stream. */
+  failure: ChatFailure | null;
+}
+
+export interface ChatRequest {
+  model: string;
+  prompt: string;
+  max_tokens: number;
+  reasoning?: { effort?: string; enabled?: boolean; exclude?: boolean };
+  temperature?: number;
+}

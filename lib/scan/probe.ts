@@ -1,0 +1,144 @@
+import type { CatalogModel, ChatReply, ChatRequest } from "../openrouter/types.ts";
+import { expectedAnswer } from "./answer.ts";
+import { backoffMs } from "./backoff.ts";
+import type { CheckResult, SkipReason } from "./check.ts";
+import { classify } from "./classify.ts";
+import type { Clock } from "./clock.ts";
+import type { Pacer } from "./pacer.ts";
+import { buildChatRequest } from "./request.ts";
+
+export type ChatFn = (req: ChatRequest, signal: AbortSignal) => Promise<ChatReply>;
+
+/** Why the whole scan stopped early; shared by every probe of a run. */
+export interface ScanStop {
+  reason: SkipReason | null;
+  detail: string | null;
+}
+
+export interface ProbeContext {
+  chat: ChatFn;
+  pacer: Pacer;
+  clock: Clock;
+  random: () => number;
+  prompt: string;
+  timeoutMs: number;
+  maxRetries: number;
+  backoffBaseMs: number;
+  /** Set by the first probe that learns the account cannot go on (daily quota, 401, 402). */
+  stop: ScanStop;
+  /** Aborted on shutdown: probes end at once, unmeasured models are `skipped`. */
+  signal: AbortSignal;
+  log: (message: string) => void;
+}
+
+/**
+ * Longest pause for an account per-minute limit, and how many such pauses one check may sit
+ * through before the scan treats the quota as gone (a limit that never lifts is a quota).
+ */
+const MAX_MINUTE_PAUSE_MS = 65_000;
+const MAX_MINUTE_PAUSES = 5;
+
+/**
+ * Checks one model: paced attempts, retried with backoff for transient failures. The recorded
+ * latency and TTFT are those of the final attempt alone.
+ */
+export async function probeModel(model: CatalogModel, ctx: ProbeContext): Promise<CheckResult> {
+  const request = buildChatRequest(model, ctx.prompt);
+  const expected = expectedAnswer(ctx.prompt);
+  let attempts = 0;
+  let retries = 0;
+  let minutePauses = 0;
+
+  while (true) {
+    if (ctx.signal.aborted) return skipped(model.id, ctx, "shutdown", attempts);
+    if (ctx.stop.reason) return skipped(model.id, ctx, ctx.stop.reason, attempts);
+    if (!await ctx.pacer.acquire(ctx.signal)) return skipped(model.id, ctx, "shutdown", attempts);
+    if (ctx.stop.reason) return skipped(model.id, ctx, ctx.stop.reason, attempts);
+
+    attempts++;
+    const checkedAt = ctx.clock.now();
+    const reply = await ctx.chat(
+      request,
+      AbortSignal.any([ctx.signal, AbortSignal.timeout(ctx.timeoutMs)]),
+    );
+    if (ctx.signal.aborted) return skipped(model.id, ctx, "shutdown", attempts);
+    const verdict = classify(reply, expected, ctx.clock.now());
+
+    if (verdict.kind === "key_rejected") {
+      stopScan(ctx, verdict.reason, `OpenRouter refused the key: ${verdict.error}`);
+      return skipped(model.id, ctx, verdict.reason, attempts);
+    }
+    if (verdict.kind === "account_limit") {
+      if (verdict.scope === "day" || minutePauses >= MAX_MINUTE_PAUSES) {
+        stopScan(ctx, "quota", `daily free-model quota used up: ${verdict.error}`);
+        return skipped(model.id, ctx, "quota", attempts);
+      }
+      // Not the model's fault: hold every probe until the limit lifts, then ask again.
+      minutePauses++;
+      const now = ctx.clock.now();
+      const until = Math.min(verdict.resetAt ?? now + 60_000, now + MAX_MINUTE_PAUSE_MS);
+      ctx.log(
+        `account per-minute limit reached; pausing ${Math.ceil((until - now) / 1000)} s`,
+      );
+      ctx.pacer.pauseUntil(Math.max(until, now + 1_000));
+      continue;
+    }
+    if (verdict.retryable && retries < ctx.maxRetries) {
+      retries++;
+      await ctx.clock.sleep(backoffMs(retries, ctx.random, ctx.backoffBaseMs), ctx.signal);
+      continue;
+    }
+    return {
+      model_id: model.id,
+      status: verdict.status,
+      checked_at: checkedAt,
+      http_status: reply.http_status,
+      latency_ms: Math.round(reply.latency_ms),
+      ttft_ms: reply.ttft_ms === null ? null : Math.round(reply.ttft_ms),
+      attempts,
+      output_tokens: reply.completion_tokens,
+      tokens_per_second: tokensPerSecond(reply),
+      provider: reply.provider,
+      error: verdict.error,
+      skip_reason: null,
+      answer: reply.text === "" ? null : reply.text.slice(0, 200),
+    };
+  }
+}
+
+/** Output tokens over the whole attempt (reasoning tokens included, as usage counts them). */
+function tokensPerSecond(reply: ChatReply): number | null {
+  const tokens = reply.completion_tokens;
+  if (tokens === null || tokens <= 0 || reply.latency_ms <= 0) return null;
+  return Math.round((tokens / (reply.latency_ms / 1000)) * 10) / 10;
+}
+
+function stopScan(ctx: ProbeContext, reason: SkipReason, detail: string) {
+  if (ctx.stop.reason) return;
+  ctx.stop.reason = reason;
+  ctx.stop.detail = detail;
+  ctx.log(`stopping the scan: ${detail}`);
+}
+
+export function skipped(
+  modelId: string,
+  ctx: Pick<ProbeContext, "clock" | "stop">,
+  reason: SkipReason,
+  attempts = 0,
+): CheckResult {
+  return {
+    model_id: modelId,
+    status: "skipped",
+    checked_at: ctx.clock.now(),
+    http_status: null,
+    latency_ms: null,
+    ttft_ms: null,
+    attempts,
+    output_tokens: null,
+    tokens_per_second: null,
+    provider: null,
+    error: reason === "shutdown" ? "scan stopped before this model was checked" : ctx.stop.detail,
+    skip_reason: reason,
+    answer: null,
+  };
+}
