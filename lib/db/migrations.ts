@@ -36,7 +36,8 @@ export const MIGRATIONS: readonly Migration[] = [
         skipped_count INTEGER NOT NULL DEFAULT 0,
         error TEXT,
         pid INTEGER,
-        host TEXT
+        host TEXT,
+        heartbeat_at INTEGER
       )`,
       `CREATE INDEX idx_runs_started_at ON runs (started_at)`,
       // Arrays and the reasoning object are JSON text. `present` = 1 when the model was in the

@@ -17,6 +17,8 @@ export interface RunRow {
   error: string | null;
   pid: number | null;
   host: string | null;
+  /** Written every few seconds while the scan's process is alive. */
+  heartbeat_at: number | null;
 }
 
 export interface NewRun {
@@ -33,7 +35,7 @@ export interface RunEnd {
 }
 
 const RUN_COLUMNS = `id, started_at, finished_at, status, "trigger", total_models, ok_count,
-  failed_count, skipped_count, error, pid, host`;
+  failed_count, skipped_count, error, pid, host, heartbeat_at`;
 
 /** The per-run counts, recomputed from the checks table (the source of truth). */
 const COUNTS_FROM_CHECKS = `
@@ -58,14 +60,21 @@ export function toRunRow(r: Row): RunRow {
     error: strOrNull(r.error),
     pid: numOrNull(r.pid),
     host: strOrNull(r.host),
+    heartbeat_at: numOrNull(r.heartbeat_at),
   };
 }
 
 export async function startRun(client: Client, r: NewRun): Promise<number> {
   const rs = await client.execute({
-    sql: `INSERT INTO runs (started_at, status, "trigger", pid, host)
-      VALUES (?, 'running', ?, ?, ?) RETURNING id`,
-    args: [intOrNull(r.started_at), r.trigger, intOrNull(r.pid), cleanTextOrNull(r.host)],
+    sql: `INSERT INTO runs (started_at, status, "trigger", pid, host, heartbeat_at)
+      VALUES (?, 'running', ?, ?, ?, ?) RETURNING id`,
+    args: [
+      intOrNull(r.started_at),
+      r.trigger,
+      intOrNull(r.pid),
+      cleanTextOrNull(r.host),
+      intOrNull(r.started_at),
+    ],
   });
   return num(rs.rows[0].id);
 }
@@ -74,6 +83,14 @@ export async function setRunTotal(client: Client, runId: number, total: number):
   await client.execute({
     sql: "UPDATE runs SET total_models = ? WHERE id = ?",
     args: [intOrNull(total), runId],
+  });
+}
+
+/** Tells other processes sharing the database that this run's process is alive. */
+export async function heartbeat(client: Client, runId: number, at: number): Promise<void> {
+  await client.execute({
+    sql: "UPDATE runs SET heartbeat_at = ? WHERE id = ? AND status = 'running'",
+    args: [intOrNull(at), runId],
   });
 }
 
@@ -96,7 +113,7 @@ export type RunLiveness = (run: RunRow, lastActivityAt: number) => boolean;
  * Closes runs left `running` by a process that died (crash, SIGKILL, power loss). Several
  * processes may share a database (the server and `deno task scan`), so only the runs that
  * `isAlive` rejects are closed; its default, for single-process callers, rejects them all.
- * `lastActivityAt` is the run's newest check, or its start.
+ * `lastActivityAt` is the newest of its start, heartbeat and checks.
  */
 export async function markInterruptedRuns(
   client: Client,
@@ -110,7 +127,11 @@ export async function markInterruptedRuns(
   const dead = rs.rows
     .map((r) => ({
       run: toRunRow(r),
-      last: Math.max(num(r.started_at), numOrNull(r.last_check_at) ?? 0),
+      last: Math.max(
+        num(r.started_at),
+        numOrNull(r.heartbeat_at) ?? 0,
+        numOrNull(r.last_check_at) ?? 0,
+      ),
     }))
     .filter(({ run, last }) => !isAlive(run, last))
     .map(({ run }) => run.id);

@@ -25,6 +25,8 @@ export interface Store {
   markInterruptedRuns(now: number, isAlive?: RunLiveness): Promise<number>;
   startRun(r: NewRun): Promise<number>;
   setRunTotal(runId: number, total: number): Promise<void>;
+  /** Marks the run's process as alive at `at` (see lib/scan/liveness.ts). */
+  heartbeat(runId: number, at: number): Promise<void>;
   /** Sets the final status and fills ok/failed/skipped counts from the run's checks. */
   finishRun(runId: number, r: RunEnd): Promise<void>;
   /** See catalog.ts `syncCatalog`: an empty list is refused and returns an empty diff. */
@@ -51,6 +53,7 @@ export function createStore(client: Client): Store {
     markInterruptedRuns: (now, isAlive) => runs.markInterruptedRuns(client, now, isAlive),
     startRun: (r) => runs.startRun(client, r),
     setRunTotal: (runId, total) => runs.setRunTotal(client, runId, total),
+    heartbeat: (runId, at) => runs.heartbeat(client, runId, at),
     finishRun: (runId, r) => runs.finishRun(client, runId, r),
     syncCatalog: (free, at, runId) => catalog.syncCatalog(client, free, at, runId),
     insertCheck: (runId, c) => checks.insertCheck(client, runId, c),

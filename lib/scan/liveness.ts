@@ -1,43 +1,13 @@
 import type { RunRow } from "../db/store.ts";
 
-/** A run with no check for this long is taken as abandoned, wherever its process ran. */
-export const STALE_RUN_MS = 15 * 60_000;
-
 /**
- * Whether the process behind a `running` run is still at work. On this host, a process that
- * no longer exists settles it at once (Linux `/proc`); elsewhere, or without `/proc`, a run
- * counts as alive until it has been silent for STALE_RUN_MS.
+ * A scan writes a heartbeat this often; a `running` run silent for STALE_RUN_MS belongs to a
+ * process that died. (Asking the OS whether a pid lives would need --allow-all in Deno, and
+ * would say nothing about a process on another host sharing a remote database.)
  */
-export function runIsAlive(run: RunRow, lastActivityAt: number, now = Date.now()): boolean {
-  if (run.pid !== null && run.host !== null && run.host === thisHost()) {
-    if (run.pid === Deno.pid) return true;
-    const exists = processExists(run.pid);
-    if (exists !== null) return exists;
-  }
+export const HEARTBEAT_MS = 5_000;
+export const STALE_RUN_MS = 20_000;
+
+export function runIsAlive(_run: RunRow, lastActivityAt: number, now = Date.now()): boolean {
   return now - lastActivityAt < STALE_RUN_MS;
-}
-
-function processExists(pid: number): boolean | null {
-  try {
-    Deno.statSync(`/proc/${pid}`);
-    return true;
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) {
-      try {
-        Deno.statSync("/proc/self");
-        return false;
-      } catch {
-        return null; // No /proc on this system: we cannot tell.
-      }
-    }
-    return null;
-  }
-}
-
-function thisHost(): string | null {
-  try {
-    return Deno.hostname();
-  } catch {
-    return null;
-  }
 }

@@ -55,7 +55,6 @@ export async function probeModel(model: CatalogModel, ctx: ProbeContext): Promis
     if (!await ctx.pacer.acquire(ctx.signal)) return skipped(model.id, ctx, "shutdown", attempts);
     if (ctx.stop.reason) return skipped(model.id, ctx, ctx.stop.reason, attempts);
 
-    attempts++;
     const checkedAt = ctx.clock.now();
     const reply = await ctx.chat(
       request,
@@ -63,6 +62,8 @@ export async function probeModel(model: CatalogModel, ctx: ProbeContext): Promis
     );
     if (ctx.signal.aborted) return skipped(model.id, ctx, "shutdown", attempts);
     const verdict = classify(reply, expected, ctx.clock.now());
+    // An account limit never reached the model: it is not one of the model's attempts.
+    if (verdict.kind !== "account_limit") attempts++;
 
     if (verdict.kind === "key_rejected") {
       stopScan(ctx, verdict.reason, `OpenRouter refused the key: ${verdict.error}`);

@@ -3,7 +3,8 @@ import { filterModels, freeModels } from "../openrouter/catalog.ts";
 import type { CatalogModel, KeyInfo } from "../openrouter/types.ts";
 import type { CheckResult, RunTrigger, SkipReason } from "./check.ts";
 import type { Clock } from "./clock.ts";
-import { createPacer } from "./pacer.ts";
+import { HEARTBEAT_MS } from "./liveness.ts";
+import { createPacer, type Pacer } from "./pacer.ts";
 import { type ChatFn, probeModel, type ScanStop, skipped } from "./probe.ts";
 
 /** The outcome of a scan, as `--json` prints it (CONTRACT) plus what callers need. */
@@ -58,6 +59,8 @@ export interface ScanDeps {
   trigger?: RunTrigger;
   /** First backoff step; tests shorten it. */
   backoffBaseMs?: number;
+  /** The shared pacer; by default one built from the settings (tests observe their own). */
+  pacer?: Pacer;
 }
 
 /** Free requests a day: 50 on a free account, 1000 once 10 credits were bought. */
@@ -70,9 +73,7 @@ export function dailyFreeBudget(key: KeyInfo): number {
  * moment it ends, then the run closed with its status.
  */
 export async function runScan(settings: ScanSettings, deps: ScanDeps): Promise<ScanOutcome> {
-  const { store, clock, openrouter } = deps;
-  const log = deps.log ?? (() => {});
-  const signal = deps.signal ?? new AbortController().signal;
+  const { store, clock } = deps;
   const startedAt = clock.now();
   const runId = await store.startRun({
     trigger: deps.trigger ?? "cli",
@@ -81,19 +82,47 @@ export async function runScan(settings: ScanSettings, deps: ScanDeps): Promise<S
     host: hostname(),
   });
   const results: CheckResult[] = [];
-  const finish = async (status: ScanStatus, error: string | null): Promise<ScanOutcome> => {
-    const finishedAt = clock.now();
-    await store.finishRun(runId, { status, finished_at: finishedAt, error });
-    return {
-      run_id: runId,
-      status,
-      started_at: new Date(startedAt).toISOString(),
-      finished_at: new Date(finishedAt).toISOString(),
-      error,
-      results,
-    };
+  // Real time on purpose: other processes judge liveness by the wall clock.
+  const heartbeat = setInterval(() => {
+    store.heartbeat(runId, Date.now()).catch((err) =>
+      deps.log?.(`heartbeat failed: ${err.message}`)
+    );
+  }, HEARTBEAT_MS);
+  let end: RunEnd;
+  try {
+    end = await scanModels(runId, settings, deps, results);
+  } catch (err) {
+    // A store write failed mid-scan: what was written stays; the run says why it ended.
+    end = { status: "failed", error: `scan stopped: ${(err as Error).message}` };
+  } finally {
+    clearInterval(heartbeat);
+  }
+  const finishedAt = clock.now();
+  await store.finishRun(runId, { ...end, finished_at: finishedAt });
+  return {
+    run_id: runId,
+    status: end.status,
+    started_at: new Date(startedAt).toISOString(),
+    finished_at: new Date(finishedAt).toISOString(),
+    error: end.error,
+    results,
   };
+}
 
+interface RunEnd {
+  status: ScanStatus;
+  error: string | null;
+}
+
+async function scanModels(
+  runId: number,
+  settings: ScanSettings,
+  deps: ScanDeps,
+  results: CheckResult[],
+): Promise<RunEnd> {
+  const { store, clock, openrouter } = deps;
+  const log = deps.log ?? (() => {});
+  const signal = deps.signal ?? new AbortController().signal;
   const stop: ScanStop = { reason: null, detail: null };
   const timeoutMs = settings.timeoutSeconds * 1000;
 
@@ -117,35 +146,31 @@ export async function runScan(settings: ScanSettings, deps: ScanDeps): Promise<S
     );
     const free = freeModels(catalog);
     if (free.length === 0) {
-      return await finish("failed", "the catalog lists no free models; nothing was changed");
+      return { status: "failed", error: "the catalog lists no free models; nothing was changed" };
     }
     const diff = await store.syncCatalog(free, clock.now(), runId);
     for (const id of diff.added) log(`new free model: ${id}`);
     for (const id of diff.returned) log(`free model back: ${id}`);
     for (const id of diff.removed) log(`free model gone: ${id}`);
-    selected = filterModels(free, {
+    const textModels = free.filter(answersInText);
+    selected = filterModels(textModels, {
       idContains: settings.modelIdContains,
       maxModels: settings.maxModels,
     });
-    log(`${free.length} free models in the catalog, ${selected.length} selected`);
+    const notText = free.length - textModels.length;
+    log(
+      `${free.length} free models in the catalog, ${selected.length} selected` +
+        (notText > 0 ? ` (${notText} without text output not checked)` : ""),
+    );
   } catch (err) {
-    if (signal.aborted) return await finish("aborted", "stopped before the catalog was read");
-    return await finish("failed", `could not read the model catalog: ${(err as Error).message}`);
+    if (signal.aborted) return { status: "aborted", error: "stopped before the catalog was read" };
+    return {
+      status: "failed",
+      error: `could not read the model catalog: ${(err as Error).message}`,
+    };
   }
   await store.setRunTotal(runId, selected.length);
-
-  if (key) {
-    const budget = dailyFreeBudget(key);
-    const worst = selected.length * (1 + settings.maxRetries);
-    log(
-      `daily free-model budget: ${budget} requests (${
-        key.is_free_tier === false ? "credits bought" : "free tier"
-      }); this scan sends ${selected.length} to ${worst}`,
-    );
-    if (selected.length > budget) {
-      log(`warning: ${selected.length} models exceed the daily budget of ${budget}`);
-    }
-  }
+  if (key) logBudget(key, selected.length, settings.maxRetries, log);
 
   const progress: ScanProgress = {
     done: 0,
@@ -153,7 +178,7 @@ export async function runScan(settings: ScanSettings, deps: ScanDeps): Promise<S
     ok: 0,
     failed: 0,
     skipped: 0,
-    startedAt,
+    startedAt: clock.now(),
   };
   const record = async (check: CheckResult) => {
     await store.insertCheck(runId, check);
@@ -167,7 +192,7 @@ export async function runScan(settings: ScanSettings, deps: ScanDeps): Promise<S
 
   const ctx = {
     chat: openrouter.chat,
-    pacer: createPacer({
+    pacer: deps.pacer ?? createPacer({
       rpm: settings.rpm,
       delayMs: settings.requestDelaySeconds * 1000,
       clock,
@@ -197,15 +222,32 @@ export async function runScan(settings: ScanSettings, deps: ScanDeps): Promise<S
     { length: Math.min(settings.concurrency, Math.max(1, selected.length)) },
     worker,
   );
+  // Every worker runs to its end (each check is stored as it finishes) before a failure
+  // is reported.
   const settled = await Promise.allSettled(workers);
   const crash = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
-  if (crash) {
-    // A store write failed: what was written stays; the run says why it ended.
-    return await finish("failed", `scan stopped: ${(crash.reason as Error).message}`);
-  }
+  if (crash) throw crash.reason;
 
-  if (signal.aborted) return await finish("aborted", "stopped before every model was checked");
-  return await finish(statusFor(stop.reason), stop.detail);
+  if (signal.aborted) return { status: "aborted", error: "stopped before every model was checked" };
+  return { status: statusFor(stop.reason), error: stop.detail };
+}
+
+/**
+ * A text prompt can only be answered by a model that outputs text: zero-priced music or
+ * image generators (e.g. `google/lyria-3-*`) stay in the catalog but are not checked.
+ */
+function answersInText(model: CatalogModel): boolean {
+  return model.output_modalities.length === 0 || model.output_modalities.includes("text");
+}
+
+function logBudget(key: KeyInfo, models: number, maxRetries: number, log: (m: string) => void) {
+  const budget = dailyFreeBudget(key);
+  const tier = key.is_free_tier === false ? "credits bought" : "free tier";
+  log(
+    `daily free-model budget: ${budget} requests (${tier}); ` +
+      `this scan sends ${models} to ${models * (1 + maxRetries)}`,
+  );
+  if (models > budget) log(`warning: ${models} models exceed the daily budget of ${budget}`);
 }
 
 function statusFor(reason: SkipReason | null): ScanStatus {

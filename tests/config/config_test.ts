@@ -80,9 +80,17 @@ Deno.test("a named env file that is missing is a ConfigError; the default one is
 
 Deno.test("bad values name their source in one line", () => {
   const cases: [Record<string, string>, Record<string, string>, RegExp][] = [
-    [{ OPENROUTER_SCOUT_CONCURRENCY: "abc" }, {}, /^OPENROUTER_SCOUT_CONCURRENCY must be a whole number/],
+    [
+      { OPENROUTER_SCOUT_CONCURRENCY: "abc" },
+      {},
+      /^OPENROUTER_SCOUT_CONCURRENCY must be a whole number/,
+    ],
     [{}, { concurrency: "0" }, /^--concurrency must be at least 1/],
-    [{ OPENROUTER_SCOUT_TIMEOUT_SECONDS: "-1" }, {}, /^OPENROUTER_SCOUT_TIMEOUT_SECONDS must be a number/],
+    [
+      { OPENROUTER_SCOUT_TIMEOUT_SECONDS: "-1" },
+      {},
+      /^OPENROUTER_SCOUT_TIMEOUT_SECONDS must be a number/,
+    ],
     [{ OPENROUTER_BASE_URL: "ftp://x" }, {}, /^OPENROUTER_BASE_URL must be an http\(s\) URL/],
     [{ OPENROUTER_SCOUT_SCAN_ON_START: "maybe" }, {}, /must be true or false/],
     [{ OPENROUTER_SCOUT_WEB_PORT: "70000" }, {}, /must be at most 65535/],

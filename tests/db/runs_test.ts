@@ -21,6 +21,7 @@ Deno.test("runs: start, total, finish with counts from checks; newest first", as
       error: null,
       pid: 42,
       host: "box",
+      heartbeat_at: 1_000,
     });
     await store.setRunTotal(first, 5);
     const statuses = ["ok", "ok", "timeout", "rate_limited", "skipped"] as const;
@@ -75,6 +76,34 @@ Deno.test("runs: markInterruptedRuns closes only the running ones, with their co
     assert.equal(rd?.finished_at, 2);
 
     assert.equal(await store.markInterruptedRuns(200), 0);
+  } finally {
+    store.close();
+    await db.cleanup();
+  }
+});
+
+Deno.test("runs: markInterruptedRuns spares runs the liveness test accepts; heartbeats count", async () => {
+  const db = await tempDb();
+  const store = await openStore({ path: db.path });
+  try {
+    const quiet = await store.startRun({ trigger: "cli", started_at: 1_000 });
+    const beating = await store.startRun({ trigger: "schedule", started_at: 1_000 });
+    const checking = await store.startRun({ trigger: "cli", started_at: 1_000 });
+    await store.heartbeat(beating, 50_000);
+    await store.insertCheck(checking, check("m", { checked_at: 45_000 }));
+    const seen: Record<number, number> = {};
+    const marked = await store.markInterruptedRuns(60_000, (run, last) => {
+      seen[run.id] = last;
+      return 60_000 - last < 20_000;
+    });
+    assert.equal(marked, 1);
+    assert.deepEqual(seen, { [quiet]: 1_000, [beating]: 50_000, [checking]: 45_000 });
+    assert.equal((await store.getRun(quiet))?.status, "interrupted");
+    assert.equal((await store.getRun(beating))?.status, "running");
+    assert.equal((await store.getRun(checking))?.status, "running");
+    // A heartbeat never revives a finished run.
+    await store.heartbeat(quiet, 70_000);
+    assert.equal((await store.getRun(quiet))?.heartbeat_at, 1_000);
   } finally {
     store.close();
     await db.cleanup();

@@ -9,7 +9,9 @@ Deno.test("the expected text comes from the prompt", () => {
 });
 
 Deno.test("answers match trimmed, case- and punctuation-insensitively", () => {
-  for (const good of ["OK", " ok ", "Ok.", "OK!", "**OK**", "`OK`", "\"OK\"", "<think>hmm</think>OK"]) {
+  for (
+    const good of ["OK", " ok ", "Ok.", "OK!", "**OK**", "`OK`", '"OK"', "<think>hmm</think>OK"]
+  ) {
     assert.ok(answerMatches(good, "OK"), good);
   }
   for (const bad of ["", "No", "OK OK", "Okay", "I cannot do that", "<think>OK</think>"]) {

@@ -1,0 +1,58 @@
+import assert from "node:assert/strict";
+import { getInstanceById, init } from "echarts/core";
+import { renderChartSvg } from "../../lib/web/charts.ts";
+import type { ChartOption } from "../../islands/chart_setup.ts";
+
+const option: ChartOption = {
+  xAxis: { type: "category", data: ["mon", "tue", "</text><script>alert(1)</script>"] },
+  yAxis: { type: "value" },
+  series: [
+    { type: "line", data: [120, 80, null], markLine: { data: [{ yAxis: 100 }] } },
+    { type: "bar", data: [3, 1, 4] },
+  ],
+};
+
+/** Instance ids differ per render (zr3-…, ec_…); the drawing itself must not. */
+const normalise = (svg: string) => svg.replace(/zr\d+-/g, "zr-").replace(/cls-\d+/g, "cls");
+
+Deno.test("renderChartSvg returns an SVG of the asked size with escaped labels", () => {
+  const svg = renderChartSvg(option, { width: 400, height: 200 });
+  assert.match(svg, /^<svg [^>]*width="400" height="200"/);
+  assert.ok(svg.trimEnd().endsWith("</svg>"));
+  assert.ok(!svg.includes("<script>"), "label text must be escaped");
+  assert.ok(svg.includes("&lt;/text&gt;&lt;script&gt;"));
+  assert.throws(() => renderChartSvg(option, { width: 0, height: 10 }), RangeError);
+});
+
+Deno.test("renderChartSvg disposes every instance (200 renders) and is stable", () => {
+  // ECharts numbers instances ec_<base + n>: note where we are, render, then look them up.
+  const probe = init(null, null, { renderer: "svg", ssr: true, width: 10, height: 10 });
+  const base = Number(probe.id.slice("ec_".length));
+  assert.equal(getInstanceById(probe.id), probe, "a live instance is registered");
+  probe.dispose();
+
+  const first = normalise(renderChartSvg(option, { width: 400, height: 200 }));
+  for (let i = 0; i < 199; i++) {
+    assert.equal(normalise(renderChartSvg(option, { width: 400, height: 200 })), first);
+  }
+  for (let n = 1; n <= 200; n++) {
+    assert.equal(getInstanceById(`ec_${base + n}`), undefined, `ec_${base + n} was not disposed`);
+  }
+  // And the ids really were those: the next instance is number 201.
+  const after = init(null, null, { renderer: "svg", ssr: true, width: 10, height: 10 });
+  assert.equal(after.id, `ec_${base + 201}`);
+  after.dispose();
+});
+
+Deno.test("renderChartSvg disposes even when the option is rejected", () => {
+  const probe = init(null, null, { renderer: "svg", ssr: true, width: 10, height: 10 });
+  const base = Number(probe.id.slice("ec_".length));
+  probe.dispose();
+  const broken = { series: [{ type: "pie", data: [1] }] } as unknown as ChartOption; // not registered
+  try {
+    renderChartSvg(broken, { width: 100, height: 100 });
+  } catch {
+    // ECharts may throw or just warn for an unregistered series; either way:
+  }
+  assert.equal(getInstanceById(`ec_${base + 1}`), undefined);
+});
