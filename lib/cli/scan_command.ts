@@ -7,6 +7,7 @@ import type { Store } from "../db/store.ts";
 import { createLog, redact } from "../log.ts";
 import { createOpenRouterClient } from "../openrouter/client.ts";
 import { systemClock } from "../scan/clock.ts";
+import { leaseHolder, withScanLease } from "../scan/lease.ts";
 import { runIsAlive } from "../scan/liveness.ts";
 import { runScan, type ScanOutcome } from "../scan/scan.ts";
 import { checkLine, formatDuration, progressLine } from "./progress.ts";
@@ -88,30 +89,41 @@ export async function scanCommand(args: string[]): Promise<number> {
       httpReferer: config.httpReferer,
       xTitle: config.xTitle,
     });
+    const holder = leaseHolder();
     for (let i = 0; i < config.repeatCount && !controller.signal.aborted; i++) {
       if (i > 0 && config.repeatIntervalMinutes > 0) {
         log(`next scan in ${formatDuration(config.repeatIntervalMinutes * 60_000)}`);
         await systemClock.sleep(config.repeatIntervalMinutes * 60_000, controller.signal);
         if (controller.signal.aborted) break;
       }
-      const outcome = await runScan(scanSettings(config), {
-        openrouter: client,
-        store,
-        clock: systemClock,
-        log: (m) => {
-          if (interactive) clearLine();
-          log(m);
-        },
-        signal: controller.signal,
-        trigger: "cli",
-        onProgress: (p) => {
-          if (interactive) {
-            clearLine();
-            Deno.stderr.writeSync(new TextEncoder().encode(progressLine(p, Date.now())));
-          }
-        },
-      });
+      const leased = await withScanLease(store, holder, () =>
+        runScan(scanSettings(config), {
+          openrouter: client,
+          store,
+          clock: systemClock,
+          log: (m) => {
+            if (interactive) clearLine();
+            log(m);
+          },
+          signal: controller.signal,
+          trigger: "cli",
+          onProgress: (p) => {
+            if (interactive) {
+              clearLine();
+              Deno.stderr.writeSync(new TextEncoder().encode(progressLine(p, Date.now())));
+            }
+          },
+        }), log);
       if (interactive) clearLine();
+      if (!leased.acquired) {
+        log(
+          `error: another scan is running on this database (${
+            leased.heldBy?.holder ?? "unknown holder"
+          }); try again when it ends`,
+        );
+        return 1;
+      }
+      const outcome = leased.value;
       outcomes.push(outcome);
       report(outcome, flags.json, secrets);
     }

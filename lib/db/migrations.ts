@@ -22,7 +22,7 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
-    name: "runs, models, catalog events, checks",
+    name: "runs, models, catalog events, checks, leases",
     sql: [
       `CREATE TABLE runs (
         id INTEGER PRIMARY KEY,
@@ -90,6 +90,13 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX idx_checks_model_time ON checks (model_id, checked_at)`,
       `CREATE INDEX idx_checks_time ON checks (checked_at)`,
       `CREATE INDEX idx_checks_run ON checks (run_id)`,
+      // A named lease with an expiry: one scan at a time per database, across processes.
+      `CREATE TABLE leases (
+        name TEXT PRIMARY KEY,
+        holder TEXT NOT NULL,
+        acquired_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      )`,
     ],
   },
 ];
@@ -139,23 +146,21 @@ export async function migrate(
   const applied: number[] = [];
   for (const m of migrations) {
     if (m.version <= from) continue;
-    const tx = await client.transaction("write");
+    // One batch is one transaction on the client's own connection (libsql's `transaction()`
+    // hands the connection over and opens another, which deadlocks concurrent openers).
     try {
-      if (await schemaVersion(tx) >= m.version) {
-        await tx.commit();
-        continue;
-      }
-      for (const sql of m.sql) await tx.execute(sql);
-      await tx.execute({
-        sql: "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-        args: [m.version, m.name, now],
-      });
-      await tx.commit();
+      await client.batch([
+        ...m.sql,
+        {
+          sql: "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+          args: [m.version, m.name, now],
+        },
+      ], "write");
       applied.push(m.version);
     } catch (e) {
+      // Another process may have applied it meanwhile: then our batch failed on its tables.
+      if (await schemaVersion(client) >= m.version) continue;
       throw new StoreError(`migration ${m.version} (${m.name}) failed: ${describeError(e)}`);
-    } finally {
-      tx.close();
     }
   }
   return { from, to: Math.max(from, latest), applied };

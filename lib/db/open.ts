@@ -37,10 +37,8 @@ export async function openStore(opts: OpenOptions = {}): Promise<Store> {
   } catch (e) {
     throw new StoreError(`bad database location: ${describeError(e, [token])}`);
   }
-  let client: Client | undefined;
-  try {
-    if (target.file !== null) await Deno.mkdir(dirname(target.file), { recursive: true });
-    client = createClient({
+  const connect = async (): Promise<Client> => {
+    const client = createClient({
       url: target.url,
       authToken: target.local ? undefined : token,
       // One connection for a local database: PRAGMAs are per connection, and the client's pool
@@ -48,15 +46,41 @@ export async function openStore(opts: OpenOptions = {}): Promise<Store> {
       concurrency: target.local ? 1 : undefined,
       timeout: target.local ? BUSY_TIMEOUT_MS : undefined,
     });
-    if (target.local) await configureLocal(client, target.memory);
-    await migrate(client, opts.now ?? Date.now());
-    return createStore(client);
+    try {
+      if (target.local) await configureLocal(client, target.memory);
+      await migrate(client, opts.now ?? Date.now());
+      return client;
+    } catch (e) {
+      client.close();
+      throw e;
+    }
+  };
+  try {
+    if (target.file !== null) await Deno.mkdir(dirname(target.file), { recursive: true });
+    return createStore(await retryWhileBusy(connect));
   } catch (e) {
-    client?.close();
     if (e instanceof StoreError) {
       throw new StoreError(`database ${target.label}: ${describeError(e, [token])}`);
     }
     throw new StoreError(`cannot open database ${target.label}: ${describeError(e, [token])}`);
+  }
+}
+
+/**
+ * Several processes creating the same new database at once (the server and a scan started
+ * together) can deadlock on SQLite's locks while one switches it to WAL; SQLite breaks the tie
+ * with SQLITE_BUSY for one of them. That one tries again, on a fresh connection (the failed
+ * one can be left inside a transaction), once the others are done.
+ */
+async function retryWhileBusy<T>(step: () => Promise<T>, attempts = 4): Promise<T> {
+  for (let i = 1;; i++) {
+    try {
+      return await step();
+    } catch (e) {
+      const busy = /SQLITE_BUSY|database is locked/i.test(String((e as Error)?.message ?? e));
+      if (!busy || i >= attempts) throw e;
+      await new Promise((r) => setTimeout(r, 50 + Math.random() * 200));
+    }
   }
 }
 

@@ -6,11 +6,14 @@ import * as catalog from "./catalog.ts";
 import type { CatalogDiff, CatalogEventRow, ModelRow } from "./catalog.ts";
 import * as checks from "./checks.ts";
 import type { CheckQuery, CheckRow } from "./checks.ts";
+import * as leases from "./leases.ts";
+import type { LeaseRow } from "./leases.ts";
 import * as runs from "./runs.ts";
 import type { NewRun, RunEnd, RunLiveness, RunRow } from "./runs.ts";
 
 export type { CatalogDiff, CatalogEventKind, CatalogEventRow, ModelRow } from "./catalog.ts";
 export type { CheckQuery, CheckRow } from "./checks.ts";
+export type { LeaseRow } from "./leases.ts";
 export type { NewRun, RunEnd, RunLiveness, RunRow } from "./runs.ts";
 
 export interface Store {
@@ -41,6 +44,11 @@ export interface Store {
   getModel(id: string): Promise<ModelRow | null>;
   /** Oldest first; `from` inclusive, `to` exclusive; `limit` keeps the newest matches. */
   listChecks(opts: CheckQuery): Promise<CheckRow[]>;
+  /** See leases.ts: one named lease with an expiry, shared by every process on the database. */
+  acquireLease(name: string, holder: string, now: number, ttlMs: number): Promise<boolean>;
+  renewLease(name: string, holder: string, now: number, ttlMs: number): Promise<boolean>;
+  releaseLease(name: string, holder: string): Promise<void>;
+  getLease(name: string, now: number): Promise<LeaseRow | null>;
   /** Newest first. */
   listEvents(opts: { modelId?: string; limit?: number }): Promise<CatalogEventRow[]>;
 }
@@ -63,5 +71,9 @@ export function createStore(client: Client): Store {
     getModel: (id) => catalog.getModel(client, id),
     listChecks: (opts) => checks.listChecks(client, opts),
     listEvents: (opts) => catalog.listEvents(client, opts),
+    acquireLease: (name, holder, now, ttl) => leases.acquireLease(client, name, holder, now, ttl),
+    renewLease: (name, holder, now, ttl) => leases.renewLease(client, name, holder, now, ttl),
+    releaseLease: (name, holder) => leases.releaseLease(client, name, holder),
+    getLease: (name, now) => leases.getLease(client, name, now),
   };
 }

@@ -1,6 +1,10 @@
-import type { CheckStatus } from "../scan/check.ts";
+import type { CatalogEventKind } from "../db/catalog.ts";
+import type { CheckStatus, RunStatus, RunTrigger, SkipReason } from "../scan/check.ts";
 
-/** The ranges the API and pages accept (`?range=`). */
+/**
+ * The ranges the API and pages accept (`?range=`). A range is the half-open interval
+ * (now − length, now]: with hourly scans, "24h" holds exactly 24 checks of a model.
+ */
 export const RANGES = ["24h", "7d", "30d", "90d"] as const;
 export type Range = typeof RANGES[number];
 
@@ -21,6 +25,22 @@ export const RANGE_MS: Record<Range, number> = {
  */
 export type Health = "healthy" | "degraded" | "down" | "no_data";
 
+export const HEALTHS = ["healthy", "degraded", "down", "no_data"] as const satisfies readonly Health[];
+
+/** The same definitions as text, for `GET /api/summary` and the pages. */
+export const HEALTH_DEFINITIONS: Record<Health, string> = {
+  healthy: "the latest check answered correctly, uptime over 24 h is at least 95 % and the " +
+    "median latency over 24 h is at most 10 s",
+  degraded: "answering but slow or flapping: the latest check is ok but uptime over 24 h is " +
+    "below 95 % or the median latency above 10 s, or the latest check failed right after a " +
+    "good one",
+  down: "the last two checks failed (or the only check so far failed)",
+  no_data: "nothing measured yet (skipped checks do not count)",
+};
+
+/** The categories that count against uptime: every status but `ok` and `skipped`. */
+export type FailureStatus = Exclude<CheckStatus, "ok" | "skipped">;
+
 export const HEALTHY_MIN_UPTIME = 95;
 export const SLOW_P50_MS = 10_000;
 
@@ -39,6 +59,7 @@ export interface ModelSummary {
   latest_category: CheckStatus | null;
   /** ISO 8601 of the latest measured check. */
   latest_checked_at: string | null;
+  /** Measured checks that failed since the latest ok one (all of them if none was ok). */
   consecutive_failures: number;
   /** 0–100, or null when the range holds no measured check. */
   uptime_24h: number | null;
@@ -47,6 +68,7 @@ export interface ModelSummary {
   p50_latency_24h: number | null;
   p95_latency_24h: number | null;
   p50_ttft_24h: number | null;
+  /** Measured checks over 24 h (the denominator of `uptime_24h`; skipped ones excluded). */
   checks_24h: number;
   /** Latency of the latest checks (at most 24), oldest first; null where a check failed. */
   sparkline_data: (number | null)[];
@@ -61,13 +83,19 @@ export interface FleetSummary {
   no_data_count: number;
   /** ISO 8601 of the newest check, or null on a fresh database. */
   last_updated: string | null;
+  /** Checks of the whole fleet answered correctly over 24 h, 0–100; null when none measured. */
+  fleet_uptime_24h: number | null;
 }
 
 /** Measurements of one model over a range. */
 export interface RangeStats {
   range: Range;
+  /** Measured checks (skipped ones excluded): the denominator of `uptime`. */
   checks: number;
   ok: number;
+  /** Measured checks that failed: `checks - ok`, the sum of `failures_by_category`. */
+  failed: number;
+  /** Checks not measured (account quota, key, shutdown); never count either way. */
   skipped: number;
   /** 0–100 over measured checks; null when there are none ("no data", never 0 %). */
   uptime: number | null;
@@ -75,11 +103,16 @@ export interface RangeStats {
   p95_latency_ms: number | null;
   p50_ttft_ms: number | null;
   p95_ttft_ms: number | null;
-  failures_by_category: Partial<Record<CheckStatus, number>>;
+  /** Failed checks per category; categories with none are left out. */
+  failures_by_category: Partial<Record<FailureStatus, number>>;
 }
 
-/** A point of `GET /api/models/{id}/history`. Python scouter fields first. */
+/**
+ * A point of `GET /api/models/{id}/history`: one check, skipped ones included. Python scouter
+ * fields first.
+ */
 export interface HistoryPoint {
+  /** ISO 8601 of the check (when its final attempt started). */
   run_datetime: string;
   ok: boolean;
   latency_ms: number | null;
@@ -90,6 +123,8 @@ export interface HistoryPoint {
   attempts: number;
   provider: string | null;
   error: string | null;
+  /** Why a skipped check was not measured (`quota`, `auth`, `payment`, `shutdown`). */
+  skip_reason: SkipReason | null;
   run_id: number;
 }
 
@@ -97,6 +132,7 @@ export interface HistoryPoint {
 export interface UptimeDay {
   /** UTC date, YYYY-MM-DD. */
   date: string;
+  /** Measured checks that day (skipped ones excluded). */
   checks: number;
   ok: number;
   uptime: number | null;
@@ -104,9 +140,52 @@ export interface UptimeDay {
 
 /** Availability of the whole free fleet in one time bucket. */
 export interface FleetPoint {
-  /** Bucket start, epoch ms. */
+  /** Bucket start, epoch ms (a whole UTC hour or day). */
   t: number;
+  /** Measured checks of every model in the bucket. */
   checks: number;
   ok: number;
   availability: number | null;
+}
+
+/** A free model coming and going in the catalog. */
+export interface CatalogEvent {
+  kind: CatalogEventKind;
+  /** ISO 8601. */
+  at: string;
+  run_id: number | null;
+}
+
+/** One model in full: its summary, its catalog facts and its stats over every range. */
+export interface ModelDetail extends ModelSummary {
+  description: string | null;
+  input_modalities: string[];
+  output_modalities: string[];
+  supported_parameters: string[];
+  /** The reasoning settings the catalog lists, when the model can reason. */
+  reasoning: { mandatory: boolean; supported_efforts: string[] } | null;
+  /** ISO 8601 of OpenRouter's `created`. */
+  created: string | null;
+  /** ISO 8601; null for a model only known from its checks. */
+  first_seen_at: string | null;
+  last_seen_at: string | null;
+  removed_at: string | null;
+  range_stats: Record<Range, RangeStats>;
+  /** Newest first. */
+  events: CatalogEvent[];
+}
+
+/** A scan run, as `GET /api/runs` shows it. */
+export interface RunSummary {
+  id: number;
+  /** ISO 8601. */
+  started_at: string;
+  finished_at: string | null;
+  status: RunStatus;
+  trigger: RunTrigger;
+  total_models: number | null;
+  ok_count: number;
+  failed_count: number;
+  skipped_count: number;
+  error: string | null;
 }

@@ -3,11 +3,12 @@
  * lazy chunk), the Tailwind stylesheet, all with content-hashed names, plus manifest.json,
  * in static/build/. Each .js/.css also gets .gz and .br siblings for assets.ts to serve.
  *
- * `deno task build` runs it; `ensureAssets()` runs it only when the inputs changed.
+ * `ensureAssets()` (and `deno task build`) build only when the inputs changed;
+ * `buildAssets()` (and `deno task build --force`) always do.
  */
 import { brotliCompress, constants as zlib, gzip } from "node:zlib";
 import { promisify } from "node:util";
-import { basename, join, relative } from "node:path";
+import { basename, dirname, join, relative } from "node:path";
 import type { Metafile } from "esbuild";
 import {
   BUILD_DIR,
@@ -34,23 +35,11 @@ export async function buildAssets(options: BuildOptions = {}): Promise<Manifest>
   const outDir = options.outDir ?? BUILD_DIR;
   const inputsHash = await hashInputs(root);
   await Deno.mkdir(outDir, { recursive: true });
-  const [js, css] = await Promise.all([bundleIslands(root), buildCss(root, outDir)]);
+  const [js, css] = await Promise.all([bundleIslands(root, outDir), buildCss(root, outDir)]);
 
   const outputs = new Map<string, Uint8Array>([...js.files, [css.name, css.contents]]);
   const files = await Promise.all(
-    [...outputs].map(async ([name, contents]) => {
-      const [gz, br] = await Promise.all([
-        gzipAsync(contents, { level: 9 }),
-        brotliAsync(contents, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11 } }),
-      ]);
-      const path = join(outDir, name);
-      await Promise.all([
-        Deno.writeFile(path, contents),
-        Deno.writeFile(`${path}.gz`, gz),
-        Deno.writeFile(`${path}.br`, br),
-      ]);
-      return { name, bytes: contents.length, gzipBytes: gz.length };
-    }),
+    [...outputs].map(([name, contents]) => writeOutput(outDir, name, contents)),
   );
 
   const manifest: Manifest = {
@@ -61,12 +50,40 @@ export async function buildAssets(options: BuildOptions = {}): Promise<Manifest>
     files: files.sort((a, b) => a.name.localeCompare(b.name)),
     builtAt: new Date().toISOString(),
   };
-  // Write-then-rename: a server reading the manifest never sees half a file.
-  const tmp = join(outDir, `.manifest-${crypto.randomUUID()}.json`);
-  await Deno.writeTextFile(tmp, JSON.stringify(manifest, null, 2) + "\n");
-  await Deno.rename(tmp, join(outDir, "manifest.json"));
+  const json = new TextEncoder().encode(JSON.stringify(manifest, null, 2) + "\n");
+  await writeAtomic(join(outDir, "manifest.json"), json);
   await removeStale(outDir, new Set(outputs.keys()));
   return manifest;
+}
+
+/** Write-then-rename: a reader (the server, a concurrent build) never sees half a file. */
+async function writeAtomic(path: string, contents: Uint8Array): Promise<void> {
+  const tmp = join(dirname(path), `.${basename(path)}-${crypto.randomUUID()}`);
+  await Deno.writeFile(tmp, contents);
+  await Deno.rename(tmp, path);
+}
+
+/**
+ * Write a built file with its .gz and .br. Names are content hashes, so a file already there
+ * (written last, atomically, after its siblings) is this very file: skip the slow brotli.
+ */
+async function writeOutput(outDir: string, name: string, contents: Uint8Array) {
+  const path = join(outDir, name);
+  try {
+    const gz = await Deno.stat(`${path}.gz`);
+    if ((await Deno.stat(path)).size === contents.length) {
+      return { name, bytes: contents.length, gzipBytes: gz.size };
+    }
+  } catch (err) {
+    if (!(err instanceof Deno.errors.NotFound)) throw err;
+  }
+  const [gz, br] = await Promise.all([
+    gzipAsync(contents, { level: 9 }),
+    brotliAsync(contents, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11 } }),
+  ]);
+  await Promise.all([writeAtomic(`${path}.gz`, gz), writeAtomic(`${path}.br`, br)]);
+  await writeAtomic(path, contents);
+  return { name, bytes: contents.length, gzipBytes: gz.length };
 }
 
 interface BundleResult {
@@ -75,7 +92,7 @@ interface BundleResult {
   preload: Manifest["preload"];
 }
 
-async function bundleIslands(root: string): Promise<BundleResult> {
+async function bundleIslands(root: string, outDir: string): Promise<BundleResult> {
   // Imported here, not at the top: a server that only serves a finished build (or a compiled
   // binary) never loads esbuild.
   const esbuild = await import("esbuild");
@@ -83,7 +100,7 @@ async function bundleIslands(root: string): Promise<BundleResult> {
     const result = await esbuild.build({
       absWorkingDir: root,
       entryPoints: [join(root, "islands", "boot.ts")],
-      outdir: join(root, "static", "build"), // names only: nothing is written (write: false)
+      outdir: outDir, // we write the files ourselves (write: false), with .gz/.br beside them
       write: false,
       metafile: true,
       bundle: true,
@@ -208,7 +225,10 @@ export async function ensureAssets(options: BuildOptions = {}): Promise<EnsureRe
     return { manifest, built: true, ms: performance.now() - start };
   } catch (err) {
     if (existing && await present(outDir, existing)) {
-      console.warn(`web assets are out of date and could not be rebuilt (${err}); using them`);
+      console.warn(
+        `web assets are out of date and could not be rebuilt here (${err}); serving the ` +
+          "previous build. Run `deno task build`.",
+      );
       setActiveManifest(existing);
       return { manifest: existing, built: false, ms: performance.now() - start };
     }
@@ -226,12 +246,19 @@ async function present(outDir: string, manifest: Manifest): Promise<boolean> {
 }
 
 if (import.meta.main) {
+  // Like make: nothing to do when the build is current; --force rebuilds anyway.
   const start = performance.now();
-  const manifest = await buildAssets();
-  const ms = performance.now() - start;
-  const kb = (n: number) => `${(n / 1024).toFixed(1)} KiB`.padStart(10);
-  for (const f of manifest.files) {
-    console.log(`${f.name.padEnd(32)} ${kb(f.bytes)} ${kb(f.gzipBytes)} gzip`);
+  const { manifest, built } = Deno.args.includes("--force")
+    ? { manifest: await buildAssets(), built: true }
+    : await ensureAssets();
+  const ms = Math.round(performance.now() - start);
+  if (!built) {
+    console.log(`static/build/ is up to date (${ms} ms; --force to rebuild)`);
+  } else {
+    const kb = (n: number) => `${(n / 1024).toFixed(1)} KiB`.padStart(10);
+    for (const f of manifest.files) {
+      console.log(`${f.name.padEnd(32)} ${kb(f.bytes)} ${kb(f.gzipBytes)} gzip`);
+    }
+    console.log(`built static/build/ in ${ms} ms`);
   }
-  console.log(`built static/build/ in ${Math.round(ms)} ms`);
 }

@@ -9,16 +9,12 @@ export interface CliResult {
   stderr: string;
 }
 
-/** `deno run` with the permissions of the `scan`/`start` tasks, nothing more. */
+/** `deno run` with exactly the permissions of the `scan` task, read from deno.json. */
+const SCAN_TASK: string = JSON.parse(await Deno.readTextFile(CONFIG)).tasks.scan;
 export const RUN_FLAGS = [
   "run",
   `--config=${CONFIG}`,
-  "--allow-net",
-  "--allow-read",
-  "--allow-write",
-  "--allow-env",
-  "--allow-ffi",
-  "--allow-sys",
+  ...SCAN_TASK.split(/\s+/).filter((word) => word.startsWith("--allow-")),
 ];
 
 export function cliCommand(args: string[], env: Record<string, string>, cwd: string) {

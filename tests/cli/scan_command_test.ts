@@ -166,10 +166,12 @@ Deno.test("kill -9 mid-scan: finished checks are kept, the run is interrupted at
   child.kill("SIGKILL");
   await child.output();
 
-  // Right after the kill the run's heartbeat is fresh: it could be a live scan on another
-  // process, so it is left alone; once silent for STALE_RUN_MS it is interrupted.
+  // Right after the kill, its lease and heartbeat are fresh: it could be a live scan in
+  // another process, so no second scan starts and its run is left alone. Once silent for
+  // STALE_RUN_MS, its lease has expired and its run is interrupted.
   const soon = await runCli(["scan", "--max-models", "1"], env, tmp.dir);
-  assert.equal(soon.code, 0, soon.stderr);
+  assert.equal(soon.code, 1, soon.stderr);
+  assert.match(soon.stderr, /another scan is running on this database/);
   assert.doesNotMatch(soon.stderr, /interrupted/);
   await new Promise((r) => setTimeout(r, STALE_RUN_MS + 500));
   const again = await runCli(["scan", "--max-models", "1", "--json"], env, tmp.dir);
