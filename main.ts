@@ -17,6 +17,8 @@ type Command = (args: string[]) => Promise<number>;
 
 const COMMANDS: Record<string, () => Promise<Command>> = {
   scan: () => Promise.resolve(scanCommand),
+  // Loaded on demand: `scan` never pays for the web stack.
+  serve: async () => (await import("./lib/cli/serve_command.ts")).serveCommand,
 };
 
 export async function main(args: string[]): Promise<number> {

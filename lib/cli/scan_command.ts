@@ -1,7 +1,6 @@
 import { ConfigError } from "../config/errors.ts";
 import { parseFlags, SCAN_FLAGS } from "../config/flags.ts";
 import { loadConfig } from "../config/load.ts";
-import type { Config } from "../config/settings.ts";
 import { openStore } from "../db/open.ts";
 import type { Store } from "../db/store.ts";
 import { createLog, redact } from "../log.ts";
@@ -10,6 +9,7 @@ import { systemClock } from "../scan/clock.ts";
 import { leaseHolder, withScanLease } from "../scan/lease.ts";
 import { runIsAlive } from "../scan/liveness.ts";
 import { runScan, type ScanOutcome } from "../scan/scan.ts";
+import { scanSettingsOf } from "../scan/settings.ts";
 import { checkLine, formatDuration, progressLine } from "./progress.ts";
 
 export const SCAN_USAGE = `Usage: deno task scan [flags]
@@ -97,7 +97,7 @@ export async function scanCommand(args: string[]): Promise<number> {
         if (controller.signal.aborted) break;
       }
       const leased = await withScanLease(store, holder, () =>
-        runScan(scanSettings(config), {
+        runScan(scanSettingsOf(config), {
           openrouter: client,
           store,
           clock: systemClock,
@@ -136,19 +136,6 @@ export async function scanCommand(args: string[]): Promise<number> {
     store.close();
   }
   return exitCodeFor(outcomes, config.failIfNoneOk);
-}
-
-function scanSettings(config: Config) {
-  return {
-    prompt: config.prompt,
-    timeoutSeconds: config.timeoutSeconds,
-    maxRetries: config.maxRetries,
-    concurrency: config.concurrency,
-    requestDelaySeconds: config.requestDelaySeconds,
-    rpm: config.rpm,
-    modelIdContains: config.modelIdContains,
-    maxModels: config.maxModels,
-  };
 }
 
 /** `--json`: the CONTRACT object on stdout, one per scan. Otherwise a line per check. */

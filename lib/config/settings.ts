@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { cronProblem } from "../schedule/timing.ts";
 import { ConfigError } from "./errors.ts";
 import type { EnvSource } from "./env.ts";
 
@@ -45,11 +46,16 @@ const commaList = z.string().transform((v) =>
   v.split(",").map((s) => s.trim()).filter((s) => s.length > 0)
 );
 
-/** Five or six space-separated cron fields; Deno.cron gives the precise verdict at start. */
+/** A five-field cron expression (UTC), checked the way the scheduler will read it. */
 const cronExpression = z.string().trim().regex(
   /^(\S+\s+){4}\S+$/,
   'must be a cron expression with five fields, e.g. "0 * * * *"',
-);
+).superRefine((value, ctx) => {
+  const problem = cronProblem(value);
+  if (problem) {
+    ctx.addIssue({ code: "custom", message: `is not a valid cron expression: ${problem}` });
+  }
+});
 
 interface Setting<T> {
   env: string;

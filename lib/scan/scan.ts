@@ -61,6 +61,8 @@ export interface ScanDeps {
   backoffBaseMs?: number;
   /** The shared pacer; by default one built from the settings (tests observe their own). */
   pacer?: Pacer;
+  /** Called once the run is recorded, with its id. */
+  onStart?: (runId: number) => void;
 }
 
 /** Free requests a day: 50 on a free account, 1000 once 10 credits were bought. */
@@ -81,6 +83,7 @@ export async function runScan(settings: ScanSettings, deps: ScanDeps): Promise<S
     pid: Deno.pid,
     host: hostname(),
   });
+  deps.onStart?.(runId);
   const results: CheckResult[] = [];
   // Real time on purpose: other processes judge liveness by the wall clock.
   const heartbeat = setInterval(() => {

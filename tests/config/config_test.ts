@@ -96,6 +96,7 @@ Deno.test("bad values name their source in one line", () => {
     [{ OPENROUTER_SCOUT_WEB_PORT: "70000" }, {}, /must be at most 65535/],
     [{ OPENROUTER_SCOUT_DATABASE_URL: "postgres://x" }, {}, /must be a file:/],
     [{ OPENROUTER_SCOUT_CRON: "every hour" }, {}, /cron expression/],
+    [{ OPENROUTER_SCOUT_CRON: "61 * * * *" }, {}, /not a valid cron expression: .*minute/],
   ];
   for (const [env, flags, pattern] of cases) {
     assert.throws(() => resolveConfig(env, flags), (err: unknown) => {

@@ -1,0 +1,110 @@
+import { parseFlags, SERVE_FLAGS } from "../config/flags.ts";
+import { loadConfig } from "../config/load.ts";
+import { openStore } from "../db/open.ts";
+import type { Store } from "../db/store.ts";
+import { createLog } from "../log.ts";
+import { createOpenRouterClient } from "../openrouter/client.ts";
+import { runIsAlive } from "../scan/liveness.ts";
+import { scanSettingsOf } from "../scan/settings.ts";
+import { createScheduler } from "../schedule/scheduler.ts";
+import { timingOf } from "../schedule/timing.ts";
+import { createApp } from "../web/app.ts";
+import { loadAssets } from "../web/manifest.ts";
+
+export const SERVE_USAGE =
+  `Usage: deno task start [--host H] [--port P] [--env-file PATH] [--db-path PATH]
+
+Serves the dashboard and the JSON API, and scans on a schedule (OPENROUTER_SCOUT_INTERVAL_HOURS
+or OPENROUTER_SCOUT_CRON). Without OPENROUTER_API_KEY it serves what is stored and does not scan.`;
+
+/** `main.ts serve`: runs until SIGINT/SIGTERM, then shuts down cleanly; returns the exit code. */
+export async function serveCommand(args: string[]): Promise<number> {
+  const flags = parseFlags(args, SERVE_FLAGS);
+  if (flags.help) {
+    console.log(SERVE_USAGE);
+    return 0;
+  }
+  const config = await loadConfig({ flags: flags.values, envFile: flags.envFile });
+  const log = createLog([config.apiKey, config.databaseAuthToken, config.adminToken]);
+
+  try {
+    await loadAssets();
+  } catch (err) {
+    log(`error: the web assets are not built (${(err as Error).message}); run \`deno task build\``);
+    return 1;
+  }
+
+  let store: Store;
+  try {
+    store = await openStore({
+      url: config.databaseUrl,
+      path: config.dbPath,
+      authToken: config.databaseAuthToken,
+    });
+  } catch (err) {
+    log(`error: cannot open the database: ${(err as Error).message}`);
+    return 1;
+  }
+
+  const interrupted = await store.markInterruptedRuns(Date.now(), runIsAlive);
+  if (interrupted > 0) log(`marked ${interrupted} unfinished earlier run(s) as interrupted`);
+
+  const scheduler = createScheduler({
+    store,
+    openrouter: config.apiKey
+      ? createOpenRouterClient({
+        baseUrl: config.baseUrl,
+        apiKey: config.apiKey,
+        httpReferer: config.httpReferer,
+        xTitle: config.xTitle,
+      })
+      : null,
+    settings: scanSettingsOf(config),
+    timing: timingOf(config),
+    scanOnStart: config.scanOnStart,
+    log,
+  });
+  const app = createApp({
+    store,
+    scanner: scheduler,
+    now: () => Date.now(),
+    adminToken: config.adminToken,
+  }, log);
+
+  const shutdown = new AbortController();
+  let server: Deno.HttpServer;
+  try {
+    server = Deno.serve({
+      hostname: config.webHost,
+      port: config.webPort,
+      signal: shutdown.signal,
+      onListen: ({ hostname, port }) => {
+        const shown = hostname === "0.0.0.0" ? "localhost" : hostname;
+        log(`Scouter is serving on http://${shown}:${port}/`);
+      },
+    }, app.fetch);
+  } catch (err) {
+    log(`error: cannot listen on ${config.webHost}:${config.webPort}: ${(err as Error).message}`);
+    store.close();
+    return 1;
+  }
+
+  let stopping = false;
+  const stop = () => {
+    if (stopping) Deno.exit(130);
+    stopping = true;
+    log("shutting down (again to quit at once)");
+    shutdown.abort();
+  };
+  Deno.addSignalListener("SIGINT", stop);
+  if (Deno.build.os !== "windows") Deno.addSignalListener("SIGTERM", stop);
+
+  await scheduler.start();
+  await server.finished;
+  await scheduler.stop();
+  store.close();
+  Deno.removeSignalListener("SIGINT", stop);
+  if (Deno.build.os !== "windows") Deno.removeSignalListener("SIGTERM", stop);
+  log("stopped");
+  return 0;
+}

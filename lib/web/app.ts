@@ -1,0 +1,30 @@
+import { Hono } from "hono";
+import { compress } from "hono/compress";
+import { createApi } from "../../routes/api/mod.ts";
+import { createPages } from "../../routes/pages/mod.tsx";
+import { staticHandler } from "./assets.ts";
+import type { AppDeps } from "./deps.ts";
+
+/**
+ * The whole HTTP surface: static assets, the JSON API and the pages. Routes know nothing of
+ * OpenRouter; they read the store through lib/stats and ask the scheduler (AppDeps.scanner).
+ */
+export function createApp(deps: AppDeps, log: (message: string) => void = console.error): Hono {
+  const app = new Hono();
+  app.use(compress());
+  app.get("/static/*", staticHandler());
+  app.route("/", createApi(deps));
+  app.route("/", createPages(deps));
+  app.onError((err, c) => {
+    // The message may hold request details: logged here, never sent to the client.
+    log(`error serving ${c.req.method} ${new URL(c.req.url).pathname}: ${err.message}`);
+    return isApi(c.req.path)
+      ? c.json({ error: "internal error" }, 500)
+      : c.html("<!doctype html><title>Error</title><p>Something went wrong.</p>", 500);
+  });
+  return app;
+}
+
+function isApi(path: string): boolean {
+  return path.startsWith("/api/") || path === "/openapi.json" || path === "/healthz";
+}
