@@ -25,7 +25,12 @@ export const RANGE_MS: Record<Range, number> = {
  */
 export type Health = "healthy" | "degraded" | "down" | "no_data";
 
-export const HEALTHS = ["healthy", "degraded", "down", "no_data"] as const satisfies readonly Health[];
+export const HEALTHS = [
+  "healthy",
+  "degraded",
+  "down",
+  "no_data",
+] as const satisfies readonly Health[];
 
 /** The same definitions as text, for `GET /api/summary` and the pages. */
 export const HEALTH_DEFINITIONS: Record<Health, string> = {

@@ -1,0 +1,13 @@
+/**
+ * Read models: what the pages and the JSON API show, computed in SQLite from the stored checks.
+ * Every function takes the Store and `now` (epoch ms) and reads only checks at or before it.
+ */
+export * from "./types.ts";
+export { healthOf, percentile, uptimePercent } from "./health.ts";
+export { CATEGORY_TEXT, statusLabel } from "./labels.ts";
+export { fleetSummary, modelSummaries, modelSummary, SPARKLINE_LENGTH } from "./summaries.ts";
+export { emptyRangeStats, rangeStats, rangeStatsByModel } from "./ranges.ts";
+export { modelHistory, toHistoryPoint } from "./history.ts";
+export { dailyUptime, FLEET_BUCKETS, fleetAvailability, MAX_DAYS } from "./timeline.ts";
+export { lastFinishedRun, recentRuns, toRunSummary } from "./runs.ts";
+export { DETAIL_EVENTS, modelDetail } from "./detail.ts";

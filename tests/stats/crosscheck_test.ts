@@ -1,0 +1,269 @@
+/**
+ * The SQL read models against a plain JavaScript computation over the raw rows, on random
+ * histories: ties in time, range boundaries hit exactly, checks after `now`, skipped checks,
+ * null latencies, removed models.
+ */
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import type { CheckRow, ModelRow, Store } from "../../lib/db/store.ts";
+import type { CheckStatus } from "../../lib/scan/check.ts";
+import { healthOf, percentile, uptimePercent } from "../../lib/stats/health.ts";
+import { modelHistory } from "../../lib/stats/history.ts";
+import { statusLabel } from "../../lib/stats/labels.ts";
+import { rangeStats, rangeStatsByModel } from "../../lib/stats/ranges.ts";
+import { fleetSummary, modelSummaries, modelSummary } from "../../lib/stats/summaries.ts";
+import { dailyUptime, FLEET_BUCKETS, fleetAvailability } from "../../lib/stats/timeline.ts";
+import {
+  type FleetPoint,
+  type ModelSummary,
+  type Range,
+  RANGE_MS,
+  RANGES,
+  type RangeStats,
+  type UptimeDay,
+} from "../../lib/stats/types.ts";
+import { openTestStore, type SeedCheck, seedStore } from "../seed.ts";
+
+const NOW = Date.UTC(2026, 10, 27, 10, 30);
+const SLOT = 10 * 60_000; // ten minutes: 24 h and 7 d ago are slot boundaries, ties are common
+const DAY = 86_400_000;
+const IDS = [
+  "a/one:free",
+  "b/two:free",
+  "meta-llama/llama-3.3-70b-instruct:free",
+  "x/<script>alert(1)</script>:free",
+  "z/last:free",
+];
+const FAILURES: CheckStatus[] = [
+  "wrong_answer",
+  "empty_response",
+  "rate_limited",
+  "unavailable",
+  "not_found",
+  "rejected",
+  "timeout",
+  "invalid_response",
+  "network_error",
+];
+
+const statusArb = fc.oneof(
+  { weight: 5, arbitrary: fc.constant<CheckStatus>("ok") },
+  { weight: 3, arbitrary: fc.constantFrom(...FAILURES) },
+  { weight: 1, arbitrary: fc.constant<CheckStatus>("skipped") },
+);
+const msArb = fc.option(fc.integer({ min: 1, max: 30_000 }), { nil: null, freq: 6 });
+const checkArb = fc.record({
+  model: fc.nat({ max: IDS.length - 1 }),
+  // Mostly the last two days, some up to 100 days back, a few after `now`.
+  slot: fc.oneof(
+    { weight: 4, arbitrary: fc.integer({ min: -2 * 144, max: 0 }) },
+    { weight: 2, arbitrary: fc.integer({ min: -100 * 144, max: 0 }) },
+    { weight: 1, arbitrary: fc.integer({ min: 1, max: 6 }) },
+  ),
+  status: statusArb,
+  latency_ms: msArb,
+  ttft_ms: msArb,
+  http_status: fc.constantFrom(null, 200, 404, 429, 502),
+});
+const worldArb = fc.record({
+  present: fc.array(fc.boolean(), { minLength: IDS.length, maxLength: IDS.length }),
+  catalogued: fc.array(fc.boolean(), { minLength: IDS.length, maxLength: IDS.length }),
+  checks: fc.array(checkArb, { maxLength: 120 }),
+});
+
+// ---- The reference: straightforward JavaScript over every row ---------------------------
+
+interface Raw {
+  rows: CheckRow[]; // every check up to now, in (checked_at, id) order
+  models: Map<string, ModelRow>;
+}
+
+const inRange = (c: CheckRow, range: Range) =>
+  c.checked_at > NOW - RANGE_MS[range] && c.checked_at <= NOW;
+const measured = (c: CheckRow) => c.status !== "skipped";
+const sorted = (xs: (number | null)[]) =>
+  xs.filter((x): x is number => x !== null).sort((a, b) => a - b);
+
+function refRangeStats(raw: Raw, id: string, range: Range): RangeStats {
+  const mine = raw.rows.filter((c) => c.model_id === id && inRange(c, range));
+  const ok = mine.filter((c) => c.status === "ok");
+  const failed = mine.filter((c) => measured(c) && c.status !== "ok");
+  const failures: RangeStats["failures_by_category"] = {};
+  for (const c of failed) {
+    const s = c.status as Exclude<CheckStatus, "ok" | "skipped">;
+    failures[s] = (failures[s] ?? 0) + 1;
+  }
+  const lat = sorted(ok.map((c) => c.latency_ms));
+  const ttft = sorted(ok.map((c) => c.ttft_ms));
+  return {
+    range,
+    checks: ok.length + failed.length,
+    ok: ok.length,
+    failed: failed.length,
+    skipped: mine.length - ok.length - failed.length,
+    uptime: uptimePercent(ok.length, ok.length + failed.length),
+    p50_latency_ms: percentile(lat, 50),
+    p95_latency_ms: percentile(lat, 95),
+    p50_ttft_ms: percentile(ttft, 50),
+    p95_ttft_ms: percentile(ttft, 95),
+    failures_by_category: failures,
+  };
+}
+
+function refTableIds(raw: Raw): string[] {
+  const present = [...raw.models.values()].filter((m) => m.present).map((m) => m.id).sort();
+  const recent = new Set(raw.rows.filter((c) => inRange(c, "7d")).map((c) => c.model_id));
+  const others = [...recent].filter((id) => !present.includes(id)).sort();
+  return [...present, ...others];
+}
+
+function refSummary(raw: Raw, id: string): ModelSummary {
+  const mine = raw.rows.filter((c) => c.model_id === id);
+  const all = mine.filter(measured);
+  const last = all.at(-1) ?? null;
+  let streak = 0;
+  for (let i = all.length - 1; i >= 0 && all[i].status !== "ok"; i--) streak++;
+  const day = refRangeStats(raw, id, "24h");
+  const week = refRangeStats(raw, id, "7d");
+  const okDay = mine.filter((c) => inRange(c, "24h") && c.status === "ok");
+  const lat = sorted(okDay.map((c) => c.latency_ms));
+  const m = raw.models.get(id);
+  return {
+    model_id: id,
+    name: m?.name ?? id,
+    context_length: m?.context_length ?? null,
+    is_router: m?.is_router ?? false,
+    present: m?.present ?? false,
+    expiration_date: m?.expiration_date ?? null,
+    health: healthOf({
+      measured: all.length,
+      latestOk: last ? last.status === "ok" : null,
+      consecutiveFailures: streak,
+      uptime24h: day.uptime,
+      p50Latency24h: day.p50_latency_ms,
+    }),
+    latest_status: last && statusLabel(last.status, last.http_status),
+    latest_category: last && last.status,
+    latest_checked_at: last && new Date(last.checked_at).toISOString(),
+    consecutive_failures: streak,
+    uptime_24h: day.uptime,
+    uptime_7d: week.uptime,
+    avg_latency_24h: lat.length ? Math.round(lat.reduce((a, b) => a + b, 0) / lat.length) : null,
+    p50_latency_24h: day.p50_latency_ms,
+    p95_latency_24h: day.p95_latency_ms,
+    p50_ttft_24h: day.p50_ttft_ms,
+    checks_24h: day.checks,
+    sparkline_data: all.slice(-24).map((c) => c.status === "ok" ? c.latency_ms : null),
+  };
+}
+
+function refBuckets(rows: CheckRow[], step: number, count: number): FleetPoint[] {
+  const first = Math.floor(NOW / step) * step - (count - 1) * step;
+  return Array.from({ length: count }, (_, i) => {
+    const t = first + i * step;
+    const inside = rows.filter((c) => c.checked_at >= t && c.checked_at < t + step && measured(c));
+    const ok = inside.filter((c) => c.status === "ok").length;
+    return { t, checks: inside.length, ok, availability: uptimePercent(ok, inside.length) };
+  });
+}
+
+function refDaily(raw: Raw, id: string, days: number): UptimeDay[] {
+  const mine = raw.rows.filter((c) => c.model_id === id);
+  return refBuckets(mine, DAY, days).map((p) => ({
+    date: new Date(p.t).toISOString().slice(0, 10),
+    checks: p.checks,
+    ok: p.ok,
+    uptime: p.availability,
+  }));
+}
+
+// ---- The property -------------------------------------------------------------------------
+
+async function readRaw(store: Store): Promise<Raw> {
+  const rows = (await store.listChecks({})).filter((c) => c.checked_at <= NOW);
+  const models = new Map((await store.listModels()).map((m) => [m.id, m]));
+  return { rows, models };
+}
+
+async function compare(store: Store): Promise<void> {
+  const raw = await readRaw(store);
+  const ids = refTableIds(raw);
+
+  const table = await modelSummaries(store, NOW);
+  assert.deepEqual(table, ids.map((id) => refSummary(raw, id)));
+
+  const fleet = await fleetSummary(store, NOW);
+  const present = table.filter((m) => m.present);
+  const day = raw.rows.filter((c) => inRange(c, "24h") && measured(c));
+  assert.deepEqual(fleet, {
+    total_models: present.length,
+    healthy_count: present.filter((m) => m.health === "healthy").length,
+    degraded_count: present.filter((m) => m.health === "degraded").length,
+    down_count: present.filter((m) => m.health === "down").length,
+    no_data_count: present.filter((m) => m.health === "no_data").length,
+    last_updated: raw.rows.length ? new Date(raw.rows.at(-1)!.checked_at).toISOString() : null,
+    fleet_uptime_24h: uptimePercent(day.filter((c) => c.status === "ok").length, day.length),
+  });
+
+  for (const range of RANGES) {
+    const all = await rangeStatsByModel(store, range, NOW);
+    for (const id of ids) {
+      const expected = refRangeStats(raw, id, range);
+      const got = all.get(id);
+      // A model of the table without checks in range has no entry (the API fills in zeros).
+      if (got === undefined) assert.equal(expected.checks + expected.skipped, 0);
+      else assert.deepEqual(got, expected, `${id} ${range}`);
+    }
+    const { step, count } = FLEET_BUCKETS[range];
+    assert.deepEqual(await fleetAvailability(store, range, NOW), refBuckets(raw.rows, step, count));
+  }
+
+  for (const id of IDS) {
+    const known = raw.models.has(id) || raw.rows.some((c) => c.model_id === id) ||
+      (await store.listChecks({ modelId: id, limit: 1 })).length > 0;
+    const one = await modelSummary(store, id, NOW);
+    if (known) assert.deepEqual(one, refSummary(raw, id));
+    else assert.equal(one, null);
+    const range: Range = "7d";
+    assert.deepEqual(await rangeStats(store, id, range, NOW), refRangeStats(raw, id, range));
+    assert.deepEqual(await dailyUptime(store, id, 90, NOW), refDaily(raw, id, 90));
+    const history = await modelHistory(store, id, "30d", NOW, 7);
+    const expected = raw.rows.filter((c) => c.model_id === id && inRange(c, "30d")).slice(-7);
+    assert.deepEqual(
+      history.map((p) => [p.run_datetime, p.status, p.latency_ms]),
+      expected.map((c) => [new Date(c.checked_at).toISOString(), c.status, c.latency_ms]),
+    );
+  }
+}
+
+Deno.test("crosscheck: SQL read models equal a plain computation over the raw rows", async () => {
+  await fc.assert(
+    fc.asyncProperty(worldArb, async (world) => {
+      await using db = await openTestStore({ memory: true });
+      const checks: SeedCheck[] = world.checks.map((c) => ({
+        model_id: IDS[c.model],
+        checked_at: NOW + c.slot * SLOT,
+        status: c.status,
+        latency_ms: c.latency_ms,
+        ttft_ms: c.ttft_ms,
+        http_status: c.http_status,
+      }));
+      const mentioned = new Set(checks.map((c) => c.model_id));
+      await seedStore(db.store, {
+        // Catalogued models (and every model a check mentions, which seedStore adds).
+        models: IDS.filter((id, i) => world.catalogued[i] || mentioned.has(id))
+          .map((id) => ({ id, present: world.present[IDS.indexOf(id)] })),
+        checks,
+      });
+      await compare(db.store);
+    }),
+    { numRuns: 60 },
+  );
+});
+
+Deno.test("crosscheck: a generated realistic week", async () => {
+  const { generateHistory } = await import("../seed.ts");
+  await using db = await openTestStore();
+  await seedStore(db.store, generateHistory({ now: NOW, models: 14, days: 8, seed: 7 }));
+  await compare(db.store);
+});
