@@ -67,10 +67,9 @@ export async function openStore(opts: OpenOptions = {}): Promise<Store> {
 }
 
 /**
- * Several processes creating the same new database at once (the server and a scan started
- * together) can deadlock on SQLite's locks while one switches it to WAL; SQLite breaks the tie
- * with SQLITE_BUSY for one of them. That one tries again, on a fresh connection (the failed
- * one can be left inside a transaction), once the others are done.
+ * Several processes opening the same new database at once (the server and a scan started
+ * together) contend for SQLite's locks; if one still gets SQLITE_BUSY past the busy timeout,
+ * it tries again on a fresh connection (a failed one can be left inside a transaction).
  */
 async function retryWhileBusy<T>(step: () => Promise<T>, attempts = 4): Promise<T> {
   for (let i = 1;; i++) {
