@@ -1,6 +1,8 @@
 /**
  * Real-browser tests: Debian's chromium driven by playwright-core (never a downloaded
- * browser). Tests skip, saying why, where /usr/bin/chromium is missing; .ci/run installs it.
+ * browser). Where /usr/bin/chromium is missing they are skipped — except in CI, where
+ * .ci/run installs chromium and sets SCOUTER_REQUIRE_BROWSER=1, so a missing browser fails
+ * them instead of hiding them.
  */
 import type { Browser, Page } from "playwright-core";
 
@@ -14,6 +16,10 @@ export function hasChromium(): boolean {
   }
 }
 
+/** `ignore:` for browser tests: skip only where no browser is required. */
+export const SKIP_BROWSER_TESTS = !hasChromium() &&
+  Deno.env.get("SCOUTER_REQUIRE_BROWSER") !== "1";
+
 export async function launchBrowser(): Promise<Browser> {
   const { chromium } = await import("playwright-core");
   return await chromium.launch({
@@ -23,27 +29,30 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
-/** What the page complained about: console errors, uncaught exceptions, failed requests. */
+/** What went wrong on the page: console errors, uncaught exceptions, failed requests. */
 export interface PageProblems {
   errors: string[];
 }
 
 /**
  * Open a fresh page (its own context: no shared storage or cookies), run `fn`, close it.
- * Console errors, page errors and failed requests are collected into `problems.errors`.
+ * Console errors, page errors, HTTP errors and failed requests go to `problems.errors`.
  */
 export async function withPage(
   browser: Browser,
   fn: (page: Page, problems: PageProblems) => Promise<void>,
-  options: { colorScheme?: "light" | "dark" } = {},
+  options: { colorScheme?: "light" | "dark"; javaScriptEnabled?: boolean } = {},
 ): Promise<void> {
-  const context = await browser.newContext({ colorScheme: options.colorScheme ?? "light" });
+  const context = await browser.newContext({ colorScheme: "light", ...options });
   const page = await context.newPage();
   const problems: PageProblems = { errors: [] };
   page.on("console", (msg) => {
     if (msg.type() === "error") problems.errors.push(`console: ${msg.text()}`);
   });
   page.on("pageerror", (err) => problems.errors.push(`pageerror: ${err.message}`));
+  page.on("response", (res) => {
+    if (res.status() >= 400) problems.errors.push(`http ${res.status()}: ${res.url()}`);
+  });
   page.on("requestfailed", (req) => {
     problems.errors.push(`requestfailed: ${req.url()} ${req.failure()?.errorText}`);
   });
