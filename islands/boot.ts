@@ -23,6 +23,7 @@ async function boot(marker: HTMLElement): Promise<void> {
   const { default: Component } = await islandLoaders[name]();
   // The server wrote these props for this island from the same typed map (registry.ts).
   hydrate(h(Component as ComponentType<Record<string, unknown>>, props), marker);
+  marker.setAttribute("data-hydrated", ""); // for tests and for debugging in devtools
 }
 
 for (const marker of document.querySelectorAll<HTMLElement>("[data-island]")) {

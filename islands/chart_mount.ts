@@ -18,11 +18,22 @@ function interactive(option: ChartOption): ChartOption {
   };
 }
 
-/** Replace `host`'s content (the server's SVG) with a live chart; returns the cleanup. */
-export function mountChart(host: HTMLElement, option: ChartOption): () => void {
-  // Keep the box the SSR SVG occupied, so swapping it out does not shift the layout.
-  const { height } = host.getBoundingClientRect();
-  if (height > 0) host.style.height = `${height}px`;
+/**
+ * Replace `host`'s content (the server's SVG) with a live chart in the box the SVG had: at
+ * most `width` wide, shrinking with the container at the same aspect ratio.
+ */
+export function mountChart(
+  host: HTMLElement,
+  option: ChartOption,
+  { width, height }: { width: number; height: number },
+): () => void {
+  // Set through the CSSOM, which a CSP without 'unsafe-inline' styles still allows.
+  Object.assign(host.style, {
+    maxWidth: `${width}px`,
+    aspectRatio: `${width} / ${height}`,
+    minHeight: "0", // let the ratio, not ECharts' previous size, decide the height
+    overflow: "hidden",
+  });
   host.textContent = "";
   const chart = init(host, null, { renderer: "svg" });
   chart.setOption(interactive(option));

@@ -5,7 +5,14 @@
  */
 import type { ComposeOption } from "echarts/core";
 import { SVGRenderer } from "echarts/renderers";
-import { BarChart, type BarSeriesOption, LineChart, type LineSeriesOption } from "echarts/charts";
+import {
+  BarChart,
+  type BarSeriesOption,
+  LineChart,
+  type LineSeriesOption,
+  ScatterChart,
+  type ScatterSeriesOption,
+} from "echarts/charts";
 import {
   type DataZoomComponentOption,
   GridComponent,
@@ -22,6 +29,7 @@ export const CHART_PARTS = [
   SVGRenderer,
   LineChart,
   BarChart,
+  ScatterChart,
   GridComponent,
   TooltipComponent,
   MarkLineComponent,
@@ -36,6 +44,7 @@ export const CHART_PARTS = [
 export type ChartOption = ComposeOption<
   | LineSeriesOption
   | BarSeriesOption
+  | ScatterSeriesOption
   | GridComponentOption
   | TooltipComponentOption
   | MarkLineComponentOption

@@ -12,10 +12,16 @@
  */
 import type { ComponentType } from "preact";
 import type { ChartProps } from "./Chart.tsx";
+import type { CopyButtonProps } from "./CopyButton.tsx";
+import type { LiveStatusProps } from "./LiveStatus.tsx";
+import type { ModelTableProps } from "./ModelTable.tsx";
 import type { ThemeToggleProps } from "./ThemeToggle.tsx";
 
 export interface IslandPropsMap {
   Chart: ChartProps;
+  CopyButton: CopyButtonProps;
+  LiveStatus: LiveStatusProps;
+  ModelTable: ModelTableProps;
   ThemeToggle: ThemeToggleProps;
 }
 
@@ -28,5 +34,8 @@ type IslandLoaders = {
 /** Lazy loaders: esbuild turns each `import()` into its own chunk. */
 export const islandLoaders: IslandLoaders = {
   Chart: () => import("./Chart.tsx"),
+  CopyButton: () => import("./CopyButton.tsx"),
+  LiveStatus: () => import("./LiveStatus.tsx"),
+  ModelTable: () => import("./ModelTable.tsx"),
   ThemeToggle: () => import("./ThemeToggle.tsx"),
 };

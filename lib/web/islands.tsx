@@ -15,6 +15,9 @@
 import { type ComponentType, h, type VNode } from "preact";
 import { renderToString } from "preact-render-to-string";
 import Chart, { type ChartProps } from "../../islands/Chart.tsx";
+import CopyButton from "../../islands/CopyButton.tsx";
+import LiveStatus from "../../islands/LiveStatus.tsx";
+import ModelTable from "../../islands/ModelTable.tsx";
 import ThemeToggle from "../../islands/ThemeToggle.tsx";
 import type { IslandName, IslandPropsMap } from "../../islands/registry.ts";
 import { renderChartSvg } from "./charts.ts";
@@ -25,6 +28,9 @@ export type { IslandName, IslandPropsMap };
 const SERVER_ISLANDS: { [N in IslandName]: ComponentType<IslandPropsMap[N]> } = {
   // The chart's server HTML is the SVG ECharts renders here, kept out of the props.
   Chart: (props: ChartProps) => <Chart {...props} ssrSvg={renderChartSvg(props.option, props)} />,
+  CopyButton,
+  LiveStatus,
+  ModelTable,
   ThemeToggle,
 };
 

@@ -50,7 +50,12 @@ Deno.test("an island's props never appear raw in the page", () => {
   setActiveManifest(FAKE_MANIFEST);
   try {
     const props = { option: chartOption(HOSTILE), width: 300, height: 120, label: HOSTILE };
-    const html = renderPage(<main><Island name="Chart" props={props} /></main>, { title: "t" });
+    const html = renderPage(
+      <main>
+        <Island name="Chart" props={props} />
+      </main>,
+      { title: "t" },
+    );
     assert.ok(!html.includes("</script><script>alert(1)"), "raw payload in HTML");
     // U+2028/9 are harmless in HTML text (the SVG's labels) but not in script content.
     const json = html.match(/data-island-props="0">(.*?)<\/script>/s)?.[1] ?? "";
@@ -69,8 +74,13 @@ Deno.test("an island's props never appear raw in the page", () => {
 Deno.test("a page without islands has no <script> at all", () => {
   setActiveManifest(FAKE_MANIFEST);
   try {
-    const html = renderPage(<main><h1>{HOSTILE}</h1></main>, { title: HOSTILE });
-    assert.ok(html.startsWith("<!doctype html><html lang=\"en\"><head>"));
+    const html = renderPage(
+      <main>
+        <h1>{HOSTILE}</h1>
+      </main>,
+      { title: HOSTILE },
+    );
+    assert.ok(html.startsWith('<!doctype html><html lang="en"><head>'));
     assert.deepEqual(scriptTags(html), []);
     assert.ok(!html.includes("modulepreload"));
     assert.ok(html.includes('<link rel="stylesheet" href="/static/build/styles-bbbbbbbb.css"/>'));
@@ -121,7 +131,10 @@ Deno.test("without built assets a page still renders, with no CSS link and no sc
 Deno.test("the Chart island server-renders its SVG, not as a prop", () => {
   const props = { option: chartOption("m"), width: 300, height: 120, label: "latency" };
   const html = renderPage(<Island name="Chart" props={props} />, { title: "t" });
-  assert.match(html, /<div data-island="Chart" data-island-id="0"><div class="scouter-chart"[^>]*><svg /);
+  assert.match(
+    html,
+    /<div data-island="Chart" data-island-id="0"><div class="scouter-chart"[^>]*><svg /,
+  );
   assert.deepEqual(propsOf(html, "0"), props);
 });
 

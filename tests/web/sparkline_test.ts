@@ -17,7 +17,10 @@ Deno.test("sparklinePath honours a fixed range and clamps to it", () => {
 
 Deno.test("Sparkline renders an inline SVG without script", () => {
   const html = renderToString(Sparkline({ values: [1, 3, null, 2], label: "uptime" }));
-  assert.match(html, /^<svg width="80" height="20" viewBox="0 0 80 20" role="img" aria-label="uptime">/);
+  assert.match(
+    html,
+    /^<svg width="80" height="20" viewBox="0 0 80 20" role="img" aria-label="uptime">/,
+  );
   assert.match(html, /<path d="M[^"]+" fill="none" stroke="currentColor"/);
   const hidden = renderToString(Sparkline({ values: [] }));
   assert.equal(hidden, '<svg width="80" height="20" viewBox="0 0 80 20" aria-hidden="true"></svg>');

@@ -1,0 +1,30 @@
+/** Links that pick a range (`?range=7d`): plain navigation, no JavaScript. */
+import { type Range, RANGES } from "../lib/stats/types.ts";
+
+export const RANGE_LABEL: Record<Range, string> = {
+  "24h": "24 hours",
+  "7d": "7 days",
+  "30d": "30 days",
+  "90d": "90 days",
+};
+
+export function RangeTabs({ current, href }: { current: Range; href: (r: Range) => string }) {
+  return (
+    <nav aria-label="Range" class="flex gap-1 text-sm">
+      {RANGES.map((r) => (
+        <a
+          key={r}
+          href={href(r)}
+          aria-current={r === current ? "true" : undefined}
+          class={`rounded-md px-2.5 py-1 ${
+            r === current
+              ? "bg-slate-900 text-white dark:bg-slate-100 dark:text-slate-900"
+              : "text-slate-600 hover:bg-slate-200 dark:text-slate-300 dark:hover:bg-slate-800"
+          }`}
+        >
+          {r}
+        </a>
+      ))}
+    </nav>
+  );
+}

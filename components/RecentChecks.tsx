@@ -1,0 +1,64 @@
+/** A model's latest checks, newest first: every measurement and error text. */
+import type { HistoryPoint } from "../lib/stats/types.ts";
+import { CATEGORY_TEXT } from "../lib/stats/labels.ts";
+import { formatMs } from "../islands/format.ts";
+import { TimeAgo, UtcTime } from "./TimeAgo.tsx";
+
+const STATUS_TONE = (p: HistoryPoint) =>
+  p.status === "ok"
+    ? "text-emerald-700 dark:text-emerald-400"
+    : p.status === "skipped"
+    ? "text-slate-500 dark:text-slate-400"
+    : "text-red-700 dark:text-red-400";
+
+const TD = "px-3 py-1.5 align-top";
+const NUM = `${TD} text-right tabular-nums whitespace-nowrap`;
+
+export function RecentChecks({ checks, now }: { checks: HistoryPoint[]; now: number }) {
+  if (checks.length === 0) {
+    return <p class="text-sm text-slate-600 dark:text-slate-400">No checks yet.</p>;
+  }
+  return (
+    <div class="overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-800">
+      <table class="w-full min-w-[48rem] text-left text-sm">
+        <caption class="sr-only">The latest {checks.length} checks, newest first</caption>
+        <thead class="bg-slate-50 text-xs uppercase tracking-wide text-slate-600 dark:bg-slate-900 dark:text-slate-400">
+          <tr>
+            <th scope="col" class={TD}>Time</th>
+            <th scope="col" class={TD}>Status</th>
+            <th scope="col" class={`${TD} text-right`}>HTTP</th>
+            <th scope="col" class={`${TD} text-right`}>Latency</th>
+            <th scope="col" class={`${TD} text-right`}>TTFT</th>
+            <th scope="col" class={`${TD} text-right`}>Attempts</th>
+            <th scope="col" class={TD}>Provider</th>
+            <th scope="col" class={TD}>Error</th>
+          </tr>
+        </thead>
+        <tbody class="divide-y divide-slate-200 dark:divide-slate-800">
+          {checks.map((p) => (
+            <tr key={`${p.run_id}-${p.run_datetime}`}>
+              <th scope="row" class={`${TD} whitespace-nowrap font-normal`}>
+                <UtcTime at={p.run_datetime} />
+                <div class="text-xs text-slate-500 dark:text-slate-400">
+                  <TimeAgo at={p.run_datetime} now={now} />
+                </div>
+              </th>
+              <td class={`${TD} whitespace-nowrap ${STATUS_TONE(p)}`}>
+                <span class="font-medium">{p.status_label}</span>
+                <div class="text-xs">{CATEGORY_TEXT[p.status] ?? p.status}</div>
+              </td>
+              <td class={NUM}>{p.http_status ?? "—"}</td>
+              <td class={NUM}>{formatMs(p.latency_ms)}</td>
+              <td class={NUM}>{formatMs(p.ttft_ms)}</td>
+              <td class={NUM}>{p.attempts}</td>
+              <td class={TD}>{p.provider ?? "—"}</td>
+              <td class={`${TD} max-w-sm break-words text-slate-600 dark:text-slate-400`}>
+                {p.error ?? (p.skip_reason ? `skipped: ${p.skip_reason}` : "")}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

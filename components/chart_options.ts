@@ -1,0 +1,133 @@
+/**
+ * ECharts options for the pages' charts. Plain JSON only (they travel as island props): no
+ * formatter functions, no Dates; times are epoch ms on a time axis. Colours are chosen to read
+ * on both the light and the dark background, since the server's SVG cannot know the theme.
+ */
+import type { FailureStatus, FleetPoint, HistoryPoint } from "../lib/stats/types.ts";
+import { CATEGORY_TEXT } from "../lib/stats/labels.ts";
+import type { ChartOption } from "../islands/chart_setup.ts";
+
+const AXIS_TEXT = "#94a3b8"; // slate-400
+const AXIS_LINE = "#64748b"; // slate-500
+const GRID_LINE = "rgba(148, 163, 184, 0.25)";
+
+export const SERIES_COLOR = {
+  availability: "#10b981", // emerald-500
+  latency: "#0ea5e9", // sky-500
+  ttft: "#14b8a6", // teal-500
+};
+
+/** One colour per failure category, for markers and legends. */
+export const CATEGORY_COLOR: Record<FailureStatus, string> = {
+  wrong_answer: "#f59e0b",
+  empty_response: "#eab308",
+  rate_limited: "#f97316",
+  unavailable: "#ef4444",
+  not_found: "#b91c1c",
+  rejected: "#ec4899",
+  timeout: "#a855f7",
+  invalid_response: "#78716c",
+  network_error: "#6366f1",
+};
+
+const timeAxis = {
+  type: "time" as const,
+  axisLabel: { color: AXIS_TEXT, hideOverlap: true },
+  axisLine: { lineStyle: { color: AXIS_LINE } },
+  splitLine: { show: false },
+};
+
+function valueAxis(formatter: string, extra: Record<string, number> = {}) {
+  return {
+    type: "value" as const,
+    ...extra,
+    axisLabel: { color: AXIS_TEXT, formatter },
+    splitLine: { lineStyle: { color: GRID_LINE } },
+  };
+}
+
+/** The whole fleet's availability per bucket, as an area line with gaps where nothing ran. */
+export function fleetAvailabilityOption(points: readonly FleetPoint[]): ChartOption {
+  return {
+    grid: { left: 48, right: 16, top: 16, bottom: 28 },
+    tooltip: { trigger: "axis" },
+    xAxis: timeAxis,
+    yAxis: valueAxis("{value} %", { min: 0, max: 100, interval: 50 }),
+    series: [{
+      type: "line",
+      name: "Answered correctly (%)",
+      data: points.map((p) => [p.t, p.availability]),
+      // Dots only when a lone hour between gaps would otherwise not show (each dot is SVG).
+      showSymbol: hasLonePoint(points.map((p) => p.availability)),
+      symbol: "circle",
+      symbolSize: 3,
+      connectNulls: false,
+      color: SERIES_COLOR.availability,
+      lineStyle: { width: 1.5 },
+      areaStyle: { opacity: 0.15 },
+    }],
+  };
+}
+
+/** Whether a value has no neighbour on either side (a line cannot draw it alone). */
+export function hasLonePoint(values: readonly (number | null)[]): boolean {
+  return values.some((v, i) =>
+    v !== null && (values[i - 1] ?? null) === null && (values[i + 1] ?? null) === null
+  );
+}
+
+/** Failure categories present in `history`, most frequent first. */
+export function failureCategories(history: readonly HistoryPoint[]): FailureStatus[] {
+  const counts = new Map<FailureStatus, number>();
+  for (const p of history) {
+    if (p.status !== "ok" && p.status !== "skipped") {
+      counts.set(p.status, (counts.get(p.status) ?? 0) + 1);
+    }
+  }
+  return [...counts].sort((a, b) => b[1] - a[1]).map(([s]) => s);
+}
+
+/**
+ * A model's latency and time to first token over time (answered checks), with each failed
+ * check a triangle coloured by category, at its latency (0 when it had none). Skipped checks
+ * are left out: they measured nothing.
+ */
+export function latencyOption(history: readonly HistoryPoint[]): ChartOption {
+  const t = (p: HistoryPoint) => Date.parse(p.run_datetime);
+  const ok = history.filter((p) => p.status === "ok");
+  const failures = failureCategories(history).map((category) => ({
+    type: "scatter" as const,
+    name: CATEGORY_TEXT[category],
+    data: history.filter((p) => p.status === category).map((p) => [t(p), p.latency_ms ?? 0]),
+    symbol: "triangle",
+    symbolSize: 8,
+    color: CATEGORY_COLOR[category],
+  }));
+  return {
+    grid: { left: 56, right: 16, top: 16, bottom: 28 },
+    tooltip: { trigger: "axis" },
+    xAxis: timeAxis,
+    yAxis: valueAxis("{value} ms", { min: 0 }),
+    series: [
+      {
+        type: "line",
+        name: "Latency (ms)",
+        data: ok.map((p) => [t(p), p.latency_ms]),
+        showSymbol: ok.length < 60,
+        symbolSize: 4,
+        color: SERIES_COLOR.latency,
+        lineStyle: { width: 1.5 },
+      },
+      {
+        type: "line",
+        name: "TTFT (ms)",
+        data: ok.map((p) => [t(p), p.ttft_ms]),
+        showSymbol: ok.length < 60,
+        symbolSize: 4,
+        color: SERIES_COLOR.ttft,
+        lineStyle: { width: 1.5, type: "dashed" },
+      },
+      ...failures,
+    ],
+  };
+}

@@ -1,0 +1,77 @@
+/** `GET /`: the fleet's state now, its availability over 7 days, and every model. */
+import type { Context } from "hono";
+import {
+  fleetAvailability,
+  fleetSummary,
+  lastFinishedRun,
+  modelSummaries,
+} from "../../lib/stats/mod.ts";
+import type { AppDeps } from "../../lib/web/deps.ts";
+import { Island } from "../../lib/web/islands.tsx";
+import { toScanningView } from "../../islands/live_summary.ts";
+import { parseTableState, toModelRow } from "../../islands/model_table_state.ts";
+import { EmptyState } from "../../components/EmptyState.tsx";
+import { FleetCards } from "../../components/FleetCards.tsx";
+import { FleetChart } from "../../components/FleetChart.tsx";
+import { HealthDefinitions } from "../../components/HealthDefinitions.tsx";
+import { LastScanCard } from "../../components/LastScanCard.tsx";
+import { ScanningOffNotice } from "../../components/ScanningOffNotice.tsx";
+import { Section } from "../../components/Section.tsx";
+import { Shell } from "../../components/Shell.tsx";
+import { sendPage } from "./render.ts";
+
+export async function dashboardPage(c: Context, deps: AppDeps): Promise<Response> {
+  const now = deps.now();
+  const [scanning, summary, models, lastRun, fleet] = await Promise.all([
+    deps.scanner.status(),
+    fleetSummary(deps.store, now),
+    modelSummaries(deps.store, now),
+    lastFinishedRun(deps.store),
+    fleetAvailability(deps.store, "7d", now),
+  ]);
+  const table = parseTableState(new URL(c.req.url).searchParams);
+  const fresh = models.length === 0 && summary.last_updated === null;
+
+  const page = (
+    <Shell current="dashboard">
+      <h1 class="sr-only">Scouter: OpenRouter free models</h1>
+      {!scanning.enabled && <ScanningOffNotice reason={scanning.disabled_reason} />}
+
+      <div class="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-6">
+        <FleetCards summary={summary} />
+        <LastScanCard run={lastRun} now={now} />
+        <Island
+          name="LiveStatus"
+          props={{ scanning: toScanningView(scanning), lastRunId: lastRun?.id ?? null, now }}
+        />
+      </div>
+
+      {fresh ? <EmptyState scanning={scanning} /> : (
+        <>
+          <Section
+            id="availability"
+            title="Availability of the free fleet"
+            intro="Share of all checks answered correctly, hour by hour over the last 7 days."
+          >
+            <FleetChart points={fleet} />
+          </Section>
+          <Section
+            id="models"
+            title="Models"
+            intro="Uptime, median latency (p50) and time to first token over 24 hours; the trend is the latency of the latest checks."
+          >
+            <Island name="ModelTable" props={{ rows: models.map(toModelRow), initial: table }} />
+          </Section>
+        </>
+      )}
+
+      <Section id="definitions" title="What the statuses mean">
+        <HealthDefinitions />
+      </Section>
+    </Shell>
+  );
+  return sendPage(c, page, {
+    title: "Scouter · OpenRouter free models",
+    description: "Which of OpenRouter's free models answer right now, and how they did over time.",
+  });
+}

@@ -1,0 +1,104 @@
+/**
+ * `GET /models/{model_id}`: one model in full. Ids hold `/` and `:`; the raw and the
+ * percent-encoded forms both work (the path after /models/ is decoded once, as a whole).
+ */
+import type { Context } from "hono";
+import { dailyUptime, modelDetail, modelHistory } from "../../lib/stats/mod.ts";
+import { type Range, RANGES } from "../../lib/stats/types.ts";
+import type { AppDeps } from "../../lib/web/deps.ts";
+import { modelHref } from "../../islands/format.ts";
+import { CatalogEvents } from "../../components/CatalogEvents.tsx";
+import { CatalogFacts } from "../../components/CatalogFacts.tsx";
+import { FailuresByCategory } from "../../components/FailuresByCategory.tsx";
+import { LatencyChart } from "../../components/LatencyChart.tsx";
+import { ModelHeader } from "../../components/ModelHeader.tsx";
+import { RANGE_LABEL, RangeTabs } from "../../components/RangeTabs.tsx";
+import { RecentChecks } from "../../components/RecentChecks.tsx";
+import { Section } from "../../components/Section.tsx";
+import { Shell } from "../../components/Shell.tsx";
+import { UptimeLegend, UptimeStrip } from "../../components/UptimeStrip.tsx";
+import { UptimeCards } from "../../components/UptimeCards.tsx";
+import { notFoundPage } from "./not_found.tsx";
+import { sendPage } from "./render.ts";
+
+export const MODEL_PREFIX = "/models/";
+/** Days in the status strip. */
+export const STRIP_DAYS = 90;
+/** Checks in the recent-checks table. */
+export const RECENT_CHECKS = 50;
+/** Most checks drawn in the latency chart (90 days of hourly scans fit). */
+export const CHART_CHECKS = 2_400;
+
+/** The model id in a request path, or null when the path holds none (or a broken escape). */
+export function modelIdFromPath(pathname: string): string | null {
+  if (!pathname.startsWith(MODEL_PREFIX)) return null;
+  try {
+    const id = decodeURIComponent(pathname.slice(MODEL_PREFIX.length));
+    return id === "" ? null : id;
+  } catch {
+    return null;
+  }
+}
+
+function rangeParam(value: string | undefined): Range {
+  return (RANGES as readonly string[]).includes(value ?? "") ? value as Range : "7d";
+}
+
+export async function modelPage(c: Context, deps: AppDeps): Promise<Response> {
+  // The raw path, not Hono's (partly decoded) one: decoded here exactly once.
+  const id = modelIdFromPath(new URL(c.req.url).pathname);
+  if (id === null) return notFoundPage(c);
+  const now = deps.now();
+  const range = rangeParam(c.req.query("range"));
+  const [model, history, recent, days] = await Promise.all([
+    modelDetail(deps.store, id, now),
+    modelHistory(deps.store, id, range, now, CHART_CHECKS),
+    modelHistory(deps.store, id, "90d", now, RECENT_CHECKS),
+    dailyUptime(deps.store, id, STRIP_DAYS, now),
+  ]);
+  if (!model) return notFoundPage(c, "Scouter knows no model with this id.");
+
+  const href = (r: Range) => `${modelHref(model.model_id)}?range=${r}#latency`;
+  const page = (
+    <Shell>
+      <ModelHeader model={model} now={now} />
+      <Section id="uptime" title="Uptime">
+        <UptimeCards stats={model.range_stats} />
+      </Section>
+      <Section
+        id="daily"
+        title={`Daily uptime, last ${STRIP_DAYS} days`}
+        intro="One bar per UTC day; hover a bar for its numbers."
+      >
+        <UptimeStrip days={days} />
+        <UptimeLegend />
+      </Section>
+      <Section
+        id="latency"
+        title="Latency over time"
+        intro={`Latency and time to first token of each answered check, over ${
+          RANGE_LABEL[range]
+        }.`}
+        aside={<RangeTabs current={range} href={href} />}
+      >
+        <LatencyChart history={history} name={model.name} rangeLabel={RANGE_LABEL[range]} />
+      </Section>
+      <Section id="failures" title={`Failures by category, ${RANGE_LABEL[range]}`}>
+        <FailuresByCategory stats={model.range_stats[range]} />
+      </Section>
+      <Section id="checks" title="Recent checks">
+        <RecentChecks checks={[...recent].reverse()} now={now} />
+      </Section>
+      <Section id="catalog" title="In OpenRouter's catalog">
+        <CatalogFacts model={model} now={now} />
+      </Section>
+      <Section id="events" title="Catalog changes">
+        <CatalogEvents events={model.events} now={now} />
+      </Section>
+    </Shell>
+  );
+  return sendPage(c, page, {
+    title: `${model.name} · Scouter`,
+    description: `Health of ${model.model_id} on OpenRouter, measured by Scouter.`,
+  });
+}

@@ -1,0 +1,76 @@
+import assert from "node:assert/strict";
+import {
+  CATEGORY_COLOR,
+  failureCategories,
+  fleetAvailabilityOption,
+  hasLonePoint,
+  latencyOption,
+} from "../../components/chart_options.ts";
+import { renderChartSvg } from "../../lib/web/charts.ts";
+import { islandPropsJson } from "../../lib/web/islands.tsx";
+import type { HistoryPoint } from "../../lib/stats/types.ts";
+import type { CheckStatus } from "../../lib/scan/check.ts";
+
+const T0 = Date.parse("2026-11-27T00:00:00Z");
+
+function point(i: number, status: CheckStatus, latency: number | null): HistoryPoint {
+  return {
+    run_datetime: new Date(T0 + i * 3_600_000).toISOString(),
+    ok: status === "ok",
+    latency_ms: latency,
+    status_label: status,
+    status,
+    ttft_ms: latency && Math.round(latency / 2),
+    http_status: null,
+    attempts: 1,
+    provider: null,
+    error: null,
+    skip_reason: null,
+    run_id: i,
+  };
+}
+
+const HISTORY = [
+  point(0, "ok", 900),
+  point(1, "rate_limited", 300),
+  point(2, "ok", 1100),
+  point(3, "timeout", null),
+  point(4, "rate_limited", 250),
+  point(5, "skipped", null),
+  point(6, "ok", 800),
+];
+
+Deno.test("latency chart: two lines of ok checks, a scatter per failure category", () => {
+  assert.deepEqual(failureCategories(HISTORY), ["rate_limited", "timeout"]);
+  const option = latencyOption(HISTORY);
+  const series = option.series as {
+    type: string;
+    name: string;
+    data: number[][];
+    color?: string;
+  }[];
+  assert.deepEqual(series.map((s) => s.type), ["line", "line", "scatter", "scatter"]);
+  assert.equal(series[0].data.length, 3);
+  assert.deepEqual(series[2].data, [[T0 + 3_600_000, 300], [T0 + 4 * 3_600_000, 250]]);
+  assert.deepEqual(series[3].data, [[T0 + 3 * 3_600_000, 0]], "no latency: at 0");
+  assert.equal(series[2].color, CATEGORY_COLOR.rate_limited);
+  assert.equal(series[2].name, "rate-limited upstream");
+});
+
+Deno.test("chart options are island-safe JSON and render on the server", () => {
+  const fleet = fleetAvailabilityOption([
+    { t: T0, checks: 10, ok: 9, availability: 90 },
+    { t: T0 + 3_600_000, checks: 0, ok: 0, availability: null },
+  ]);
+  for (const option of [fleet, latencyOption(HISTORY), latencyOption([])]) {
+    islandPropsJson("Chart", { option, width: 600, height: 200, label: "x" }); // throws if not
+    assert.match(renderChartSvg(option, { width: 600, height: 200 }), /^<svg /);
+  }
+});
+
+Deno.test("the fleet line shows dots only when a lone point would otherwise vanish", () => {
+  assert.equal(hasLonePoint([1, 2, null, 3, 4]), false);
+  assert.equal(hasLonePoint([1, 2, null, 3, null]), true);
+  assert.equal(hasLonePoint([5]), true);
+  assert.equal(hasLonePoint([null, null]), false);
+});

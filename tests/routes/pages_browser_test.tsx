@@ -1,0 +1,187 @@
+/**
+ * The pages in Chromium: the models table filters, sorts and searches without a reload (and
+ * through the form without JavaScript), copy buttons work, charts hydrate, LiveStatus reloads
+ * the page once a running scan ends, and nothing logs an error.
+ */
+import assert from "node:assert/strict";
+import { Hono } from "hono";
+import type { Browser, Page } from "playwright-core";
+import { hasChromium, launchBrowser, withPage } from "../browser.ts";
+import { staticHandler } from "../../lib/web/assets.ts";
+import { createApp } from "../../lib/web/app.ts";
+import { ensureAssets } from "../../lib/web/build.ts";
+import { modelSummaries } from "../../lib/stats/mod.ts";
+import { generateHistory } from "../seed.ts";
+import { HOSTILE_IMG, HOSTILE_SCRIPT, IDLE, NOW, pagesFixture } from "./pages_helpers.ts";
+
+/** Fails the page on any dialog (an injected alert). */
+function noDialogs(page: Page, errors: string[]): void {
+  page.on("dialog", (d) => {
+    errors.push(`dialog: ${d.message()}`);
+    d.dismiss().catch(() => {});
+  });
+}
+
+const RUNNING = {
+  ...IDLE,
+  running: {
+    run_id: 999,
+    started_at: new Date(NOW - 60_000).toISOString(),
+    progress: { done: 3, total: 30, ok: 3, failed: 0, skipped: 0, startedAt: NOW - 60_000 },
+  },
+};
+
+const rowCount = (page: Page) => page.locator("[data-island=ModelTable] tbody tr").count();
+
+Deno.test({
+  name: "pages work in chromium",
+  ignore: !hasChromium(),
+  async fn() {
+    const buildDir = await Deno.makeTempDir({ prefix: "scouter-pages-browser-" });
+    const history = generateHistory({ now: NOW, models: 30, days: 7 });
+    // vendor-1 (flaky: failures on its chart) gets a hostile name; an alert() would fail.
+    history.models![1] = { ...history.models![1], name: `${HOSTILE_IMG}${HOSTILE_SCRIPT}` };
+    await using f = await pagesFixture(history);
+    const models = await modelSummaries(f.db.store, NOW);
+    const down = models.filter((m) => m.health === "down").length;
+    await ensureAssets({ outDir: buildDir });
+    const app = new Hono();
+    app.get("/static/build/*", staticHandler({ buildDir }));
+    app.route("/", createApp(f.deps, () => {}));
+    const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, app.fetch);
+    const base = `http://127.0.0.1:${server.addr.port}`;
+    let browser: Browser | undefined;
+    try {
+      browser = await launchBrowser();
+
+      await withPage(browser, async (page, problems) => {
+        noDialogs(page, problems.errors);
+        await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
+        await page.goto(`${base}/`);
+        await page.waitForSelector("[data-island=ModelTable][data-hydrated]");
+        await page.waitForSelector(".scouter-chart[_echarts_instance_] svg");
+        assert.equal(await rowCount(page), 30);
+        assert.equal(await page.locator("button", { hasText: "Apply" }).isVisible(), false);
+
+        // Search, without a reload: the page keeps a marker we set.
+        await page.evaluate(() => Object.assign(globalThis, { sameDocument: true }));
+        await page.fill("input[name=q]", "model-1");
+        assert.equal(await rowCount(page), 11); // model-1, model-10 … model-19
+        assert.match(page.url(), /\?q=model-1$/);
+        await page.fill("input[name=q]", "");
+
+        await page.selectOption("select[name=status]", "down");
+        assert.equal(await rowCount(page), down);
+        await page.selectOption("select[name=status]", "all");
+
+        // Sort by uptime 24 h: descending first, then ascending, nulls last both ways.
+        const header = page.locator("th", { hasText: "Uptime 24h" });
+        await header.locator("button").click();
+        assert.equal(await header.getAttribute("aria-sort"), "descending");
+        const firstUptime = () =>
+          page.locator("[data-island=ModelTable] tbody tr").first().locator("td").nth(1)
+            .textContent();
+        assert.equal(await firstUptime(), "100 %");
+        await header.locator("button").click();
+        assert.equal(await header.getAttribute("aria-sort"), "ascending");
+        assert.equal(await firstUptime(), "0 %");
+        assert.match(page.url(), /sort=uptime_24h\.asc/);
+        assert.equal(await page.evaluate(() => "sameDocument" in globalThis), true);
+
+        // Copy an id.
+        const copy = page.locator("[data-island=ModelTable] tbody tr").first()
+          .locator("button", { hasText: "Copy" });
+        await copy.click();
+        await page.locator("button", { hasText: "Copied" }).waitFor();
+        const first = await page.locator("[data-island=ModelTable] tbody tr code").first()
+          .textContent();
+        assert.equal(await page.evaluate(() => navigator.clipboard.readText()), first);
+
+        // A reload keeps the view (it lives in the query string).
+        await page.reload();
+        await page.waitForSelector("[data-island=ModelTable][data-hydrated]");
+        assert.equal(
+          await page.locator("th", { hasText: "Uptime 24h" }).getAttribute("aria-sort"),
+          "ascending",
+        );
+        assert.deepEqual(problems.errors, []);
+      });
+
+      await withPage(browser, async (page, problems) => {
+        // A model page: the chart hydrates; the copy button shows.
+        noDialogs(page, problems.errors);
+        await page.goto(`${base}/models/vendor-1/model-1:free`);
+        await page.waitForSelector(".scouter-chart[_echarts_instance_] svg");
+        assert.equal(
+          await page.locator("h1").textContent(),
+          `${HOSTILE_IMG}${HOSTILE_SCRIPT}`,
+          "the name is text",
+        );
+        // Hover the chart: a tooltip shows (and no injected script runs).
+        await page.locator(".scouter-chart").scrollIntoViewIfNeeded();
+        const box = (await page.locator(".scouter-chart").boundingBox())!;
+        await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2);
+        // The axis tooltip lists the series with a point at that time: a check's latency and
+        // TTFT, or its failure category.
+        const tooltip = page.locator(".scouter-chart > div", { hasText: /^2026-/ });
+        await tooltip.waitFor();
+        assert.match(
+          await tooltip.innerText(),
+          /Latency \(ms\)|empty response|rate-limited|unavailable|timed out/,
+        );
+        await page.waitForSelector("[data-island=CopyButton][data-hydrated] button:visible");
+        await page.click("a:text-is('24h')");
+        await page.waitForURL(/range=24h/);
+        await page.waitForSelector(".scouter-chart[_echarts_instance_] svg");
+        assert.deepEqual(problems.errors, []);
+      }, { colorScheme: "dark" });
+
+      await withPage(browser, async (page, problems) => {
+        // Without JavaScript: the whole table, and the form and sort buttons still work.
+        await page.goto(`${base}/`);
+        assert.equal(await rowCount(page), 30);
+        await page.selectOption("select[name=status]", "down");
+        await page.click("button:text-is('Apply')");
+        await page.waitForURL(/status=down/);
+        assert.equal(await rowCount(page), down);
+        await page.locator("th", { hasText: "p50 latency" }).locator("button").click();
+        await page.waitForURL(/sort=p50_latency_24h\.asc/);
+        assert.match(page.url(), /status=down/, "the filter survives a sort");
+        assert.equal(
+          await page.locator("th", { hasText: "p50 latency" }).getAttribute("aria-sort"),
+          "ascending",
+        );
+        assert.ok(await page.locator(".scouter-chart > svg").isVisible(), "SSR chart");
+        // Chromium refuses the modulepreloads with JavaScript off (reported as "csp").
+        assert.deepEqual(problems.errors.filter((e) => !/\.js csp$/.test(e)), []);
+      }, { javaScriptEnabled: false });
+
+      await withPage(browser, async (page, problems) => {
+        // LiveStatus: a running scan, then it ends: the page reloads by itself.
+        f.scanner.set(RUNNING);
+        await page.clock.install();
+        await page.goto(`${base}/runs`);
+        await page.waitForSelector("[data-island=LiveStatus][data-hydrated]");
+        assert.ok(await page.locator("text=3 / 30").isVisible());
+        await page.evaluate(() => Object.assign(globalThis, { beforeReload: true }));
+        f.scanner.set(IDLE);
+        const reloaded = page.waitForEvent("load");
+        await page.clock.runFor(11_000);
+        await reloaded;
+        await page.waitForSelector("[data-island=LiveStatus][data-hydrated]");
+        assert.equal(await page.evaluate(() => "beforeReload" in globalThis), false);
+        assert.ok(await page.locator("text=Next scan").isVisible());
+        // No reload loop: another poll, same data, no reload.
+        await page.evaluate(() => Object.assign(globalThis, { afterReload: true }));
+        await page.clock.runFor(11_000);
+        assert.equal(await page.evaluate(() => "afterReload" in globalThis), true);
+        assert.deepEqual(problems.errors, []);
+      });
+    } finally {
+      f.scanner.set(IDLE);
+      await browser?.close();
+      await server.shutdown();
+      await Deno.remove(buildDir, { recursive: true });
+    }
+  },
+});
