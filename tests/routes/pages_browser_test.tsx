@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { Hono } from "hono";
 import type { Browser, Page } from "playwright-core";
-import { hasChromium, launchBrowser, withPage } from "../browser.ts";
+import { launchBrowser, SKIP_BROWSER_TESTS, withPage } from "../browser.ts";
 import { staticHandler } from "../../lib/web/assets.ts";
 import { createApp } from "../../lib/web/app.ts";
 import { ensureAssets } from "../../lib/web/build.ts";
@@ -35,7 +35,7 @@ const rowCount = (page: Page) => page.locator("[data-island=ModelTable] tbody tr
 
 Deno.test({
   name: "pages work in chromium",
-  ignore: !hasChromium(),
+  ignore: SKIP_BROWSER_TESTS,
   async fn() {
     const buildDir = await Deno.makeTempDir({ prefix: "scouter-pages-browser-" });
     const history = generateHistory({ now: NOW, models: 30, days: 7 });
