@@ -72,7 +72,10 @@ const rss = stderr.match(/Maximum resident set size \(kbytes\): (\d+)/)?.[1];
 console.log(
   `models: ${count}, ok: ${okCount}, exit code: ${out.code}, run status: ${result.status}`,
 );
-console.log(`whole command: ${seconds.toFixed(2)} s, ${(count / seconds).toFixed(0)} checks/s`);
+const rate = paced
+  ? `${(count / (seconds / 60)).toFixed(1)} checks/min`
+  : `${(count / seconds).toFixed(0)} checks/s`;
+console.log(`whole command: ${seconds.toFixed(2)} s, ${rate}`);
 if (rss) console.log(`peak memory (RSS): ${(Number(rss) / 1024).toFixed(0)} MiB`);
 if (paced) {
   const times = fake.chatRequests().map((r) => r.at);
