@@ -1,6 +1,6 @@
 /** One model in full, for its page and `GET /api/models/{model_id}`. */
 import type { Store } from "../db/store.ts";
-import { rangeStats } from "./ranges.ts";
+import { rangeStatsOfModel } from "./ranges.ts";
 import { iso, isoOrNull } from "./sql.ts";
 import { modelSummary } from "./summaries.ts";
 import { type ModelDetail, type Range, RANGES, type RangeStats } from "./types.ts";
@@ -16,10 +16,10 @@ export async function modelDetail(
 ): Promise<ModelDetail | null> {
   const summary = await modelSummary(store, id, now);
   if (summary === null) return null;
-  const [model, events, ...stats] = await Promise.all([
+  const [model, events, stats] = await Promise.all([
     store.getModel(id),
     store.listEvents({ modelId: id, limit: DETAIL_EVENTS }),
-    ...RANGES.map((r) => rangeStats(store, id, r, now)),
+    rangeStatsOfModel(store, id, RANGES, now),
   ]);
   const range_stats = Object.fromEntries(RANGES.map((r, i) => [r, stats[i]])) as Record<
     Range,

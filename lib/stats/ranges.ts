@@ -1,10 +1,14 @@
-/** Per-model measurements over a range: counts by category, uptime, latency percentiles. */
+/**
+ * Per-model measurements over a range: counts by category, uptime, latency percentiles; read from
+ * the rollups (./rollup_read.ts), raw checks only for the range's partial first and last hour.
+ */
 import type { Store } from "../db/store.ts";
-import { num, str } from "../db/values.ts";
-import { CHECK_STATUSES, type CheckStatus } from "../scan/check.ts";
-import { percentile, uptimePercent } from "./health.ts";
-import { jsonNumbers, rangeFrom, type Scope, scopeSql, sortedArraySql } from "./sql.ts";
-import type { FailureStatus, Range, RangeStats } from "./types.ts";
+import { histogramPercentile } from "../db/histogram.ts";
+import { FAILURE_STATUSES } from "../db/rollups.ts";
+import { uptimePercent } from "./health.ts";
+import { rangeWindow, readContext, readTotalsBatch, type Totals } from "./rollup_read.ts";
+import { scopeSql } from "./sql.ts";
+import { type Range, RANGE_MS, type RangeStats } from "./types.ts";
 
 /** One model over `range`; a model without checks gets zero counts and null numbers. */
 export async function rangeStats(
@@ -13,17 +17,62 @@ export async function rangeStats(
   range: Range,
   now: number,
 ): Promise<RangeStats> {
-  const stats = await statsFor(store, { kind: "one", id }, range, now);
-  return stats.get(id) ?? emptyRangeStats(range);
+  const [stats] = await rangeStatsOfModel(store, id, [range], now);
+  return stats;
+}
+
+/** One model over several ranges, in one round trip after the first. */
+export async function rangeStatsOfModel(
+  store: Store,
+  id: string,
+  ranges: readonly Range[],
+  now: number,
+): Promise<RangeStats[]> {
+  const ctx = await readContext(store, now, id);
+  const { totals } = await readTotalsBatch(
+    store,
+    ctx,
+    ranges.map((range) => ({
+      q: {
+        scope: { kind: "model" },
+        ...rangeWindow(RANGE_MS[range], now),
+        prunedBefore: ctx.pruned,
+        columns: "all",
+        fresh: ctx.fresh,
+      },
+      args: { id },
+    })),
+  );
+  return ranges.map((range, i) => {
+    const t = totals[i].find((t) => t.model_id === id);
+    return t ? toRangeStats(range, t) : emptyRangeStats(range);
+  });
 }
 
 /** Every model of the models table (see `modelSummaries`) over `range`, by model id. */
-export function rangeStatsByModel(
+export async function rangeStatsByModel(
   store: Store,
   range: Range,
   now: number,
 ): Promise<Map<string, RangeStats>> {
-  return statsFor(store, { kind: "table" }, range, now);
+  const ctx = await readContext(store, now);
+  const { ids, args } = scopeSql({ kind: "table" }, now, ctx.fresh);
+  const { totals: [all], extra: [table] } = await readTotalsBatch(store, ctx, [{
+    q: {
+      scope: { kind: "ids", cte: ids },
+      ...rangeWindow(RANGE_MS[range], now),
+      prunedBefore: ctx.pruned,
+      columns: "all",
+      fresh: ctx.fresh,
+    },
+    args,
+  }], [{ sql: `WITH ${ids} SELECT json_group_array(model_id) AS ids FROM ids`, args }]);
+  const wanted = new Set(JSON.parse(String(table.rows[0]?.ids ?? "[]")) as string[]);
+  const out = new Map<string, RangeStats>();
+  for (const t of all) {
+    if (t.model_id !== null && wanted.has(t.model_id)) out.set(t.model_id, toRangeStats(range, t));
+  }
+  return out;
 }
 
 export function emptyRangeStats(range: Range): RangeStats {
@@ -36,59 +85,34 @@ export function emptyRangeStats(range: Range): RangeStats {
     uptime: null,
     p50_latency_ms: null,
     p95_latency_ms: null,
+    p99_latency_ms: null,
     p50_ttft_ms: null,
     p95_ttft_ms: null,
+    p99_ttft_ms: null,
     failures_by_category: {},
   };
 }
 
-/** Failure categories, in CHECK_STATUSES order. */
-const FAILURES = CHECK_STATUSES.filter((s): s is FailureStatus => s !== "ok" && s !== "skipped");
-
-async function statsFor(
-  store: Store,
-  scope: Scope,
-  range: Range,
-  now: number,
-): Promise<Map<string, RangeStats>> {
-  const { ids, args } = scopeSql(scope, now);
-  const ok = "c.status = 'ok'";
-  // One pass over each model's range of the index; a status this version does not know
-  // (written by a newer one) falls in no column and is left out, not guessed.
-  const rs = await store.client.execute({
-    sql: `WITH ${ids}
-      SELECT c.model_id,
-        ${CHECK_STATUSES.map((s) => `SUM(c.status = '${s}') AS "n_${s}"`).join(", ")},
-        ${sortedArraySql("c.latency_ms", ok)} AS latencies,
-        ${sortedArraySql("c.ttft_ms", ok)} AS ttfts
-      FROM ids i
-      CROSS JOIN checks c ON c.model_id = i.model_id AND c.checked_at > :from
-        AND c.checked_at <= :now
-      GROUP BY c.model_id`,
-    args: { ...args, from: rangeFrom(range, now) },
-  });
-
-  const out = new Map<string, RangeStats>();
-  for (const r of rs.rows) {
-    const n = (s: CheckStatus) => num(r[`n_${s}`] ?? 0);
-    const failures_by_category: RangeStats["failures_by_category"] = {};
-    for (const f of FAILURES) if (n(f) > 0) failures_by_category[f] = n(f);
-    const failed = FAILURES.reduce((sum, f) => sum + n(f), 0);
-    const latencies = jsonNumbers(r.latencies);
-    const ttfts = jsonNumbers(r.ttfts);
-    out.set(str(r.model_id), {
-      range,
-      checks: n("ok") + failed,
-      ok: n("ok"),
-      failed,
-      skipped: n("skipped"),
-      uptime: uptimePercent(n("ok"), n("ok") + failed),
-      p50_latency_ms: percentile(latencies, 50),
-      p95_latency_ms: percentile(latencies, 95),
-      p50_ttft_ms: percentile(ttfts, 50),
-      p95_ttft_ms: percentile(ttfts, 95),
-      failures_by_category,
-    });
+export function toRangeStats(range: Range, t: Totals): RangeStats {
+  const failures_by_category: RangeStats["failures_by_category"] = {};
+  let failed = 0;
+  for (const f of FAILURE_STATUSES) {
+    if (t.failures[f] > 0) failures_by_category[f] = t.failures[f];
+    failed += t.failures[f];
   }
-  return out;
+  return {
+    range,
+    checks: t.ok + failed,
+    ok: t.ok,
+    failed,
+    skipped: t.skipped,
+    uptime: uptimePercent(t.ok, t.ok + failed),
+    p50_latency_ms: histogramPercentile(t.latHist, 50),
+    p95_latency_ms: histogramPercentile(t.latHist, 95),
+    p99_latency_ms: histogramPercentile(t.latHist, 99),
+    p50_ttft_ms: histogramPercentile(t.ttftHist, 50),
+    p95_ttft_ms: histogramPercentile(t.ttftHist, 95),
+    p99_ttft_ms: histogramPercentile(t.ttftHist, 99),
+    failures_by_category,
+  };
 }

@@ -32,10 +32,17 @@ export function isoOrNull(ms: number | null): string | null {
  * pins that order in SQLite, so each model's checks are a range of the (model_id, checked_at)
  * index, never a scan of the whole table.
  * - TABLE_IDS: the models table: every model in the catalog now, and the ones removed from it
- *   that still have checks over the last 7 days (args `:now`, `:from7d`);
+ *   that still have checks over the last 7 days (args `:now`, `:from7d`), read from each model's
+ *   latest state; RAW_TABLE_IDS reads the same from the checks (for a `now` before the latest
+ *   check, see `readContext`);
  * - ONE_ID: a single model (arg `:id`).
  */
 export const TABLE_IDS = `ids(model_id) AS (
+  SELECT id FROM models WHERE present = 1
+  UNION
+  SELECT model_id FROM model_state WHERE last_any_at > :from7d AND last_any_at <= :now)`;
+
+export const RAW_TABLE_IDS = `ids(model_id) AS (
   SELECT id FROM models WHERE present = 1
   UNION
   SELECT model_id FROM checks WHERE checked_at > :from7d AND checked_at <= :now)`;
@@ -45,13 +52,14 @@ export const ONE_ID = `ids(model_id) AS (SELECT :id)`;
 /** The models a statement covers: the table's, or one model's. */
 export type Scope = { kind: "table" } | { kind: "one"; id: string };
 
-/** The `ids` CTE and its arguments for a scope. */
+/** The `ids` CTE and its arguments for a scope; `fresh`: see `readContext`. */
 export function scopeSql(
   scope: Scope,
   now: number,
+  fresh = true,
 ): { ids: string; args: Record<string, InValue> } {
   return scope.kind === "table"
-    ? { ids: TABLE_IDS, args: { now, from7d: rangeFrom("7d", now) } }
+    ? { ids: fresh ? TABLE_IDS : RAW_TABLE_IDS, args: { now, from7d: rangeFrom("7d", now) } }
     : { ids: ONE_ID, args: { now, id: scope.id } };
 }
 

@@ -1,33 +1,60 @@
 /**
- * The models table and the fleet cards: one `batch("read")` of four statements covering every
- * model at once (no query per model), each walking the (model_id, checked_at) index.
+ * The models table and the fleet cards, in one `batch("read")` covering every model at once: the
+ * facts and latest state of each model (`model_state`: O(models)), and its 24 h and 7 d totals
+ * from the rollups (lib/stats/rollup_read.ts).
+ *
+ * Reading the past (a `now` before the newest stored check, which the server's clock never is),
+ * the latest state is not "as of now": the latest checks, the sparkline and the failure streak
+ * are then read from the raw checks, as they stood at `now`.
  */
-import type { Value } from "@libsql/client";
+import type { InValue, Row, Value } from "@libsql/client";
 import type { Store } from "../db/store.ts";
+import { histogramPercentile } from "../db/histogram.ts";
+import { STATE_SPARKLINE } from "../db/rollups.ts";
 import { bool, num, numOrNull, parseJson, str, strOrNull } from "../db/values.ts";
 import type { CheckStatus } from "../scan/check.ts";
-import { healthOf, percentile, uptimePercent } from "./health.ts";
+import { healthOf, uptimePercent } from "./health.ts";
 import { statusLabel } from "./labels.ts";
 import {
-  iso,
-  isoOrNull,
-  jsonNumbers,
-  rangeFrom,
-  type Scope,
-  scopeSql,
-  sortedArraySql,
-} from "./sql.ts";
-import type { FleetSummary, ModelSummary } from "./types.ts";
+  type Columns,
+  rangeWindow,
+  type ReadContext,
+  readContext,
+  readTotalsBatch,
+  type Totals,
+} from "./rollup_read.ts";
+import { iso, isoOrNull, type Scope, scopeSql } from "./sql.ts";
+import { type FleetSummary, type ModelSummary, RANGE_MS } from "./types.ts";
 
 /** Measured checks in the sparkline. */
-export const SPARKLINE_LENGTH = 24;
+export const SPARKLINE_LENGTH = STATE_SPARKLINE;
 
 /**
  * Every model of the table: the ones in the catalog now (`present`) first, then the ones removed
  * from it that still have checks over the last 7 days; each group sorted by id.
  */
-export function modelSummaries(store: Store, now: number): Promise<ModelSummary[]> {
-  return summarize(store, { kind: "table" }, now);
+export async function modelSummaries(store: Store, now: number): Promise<ModelSummary[]> {
+  return [...await tableSummaries(store, now)];
+}
+
+/**
+ * The table being computed, per store, while it is: the dashboard asks for it twice at once
+ * (the table, and the cards' counts), for the same `now`; the second call waits for the first.
+ */
+const inFlight = new WeakMap<Store, { now: number; result: Promise<ModelSummary[]> }>();
+
+function tableSummaries(store: Store, now: number): Promise<ModelSummary[]> {
+  const running = inFlight.get(store);
+  if (running && running.now === now) return running.result;
+  const result = readContext(store, now).then((ctx) =>
+    summarize(store, { kind: "table" }, now, ctx)
+  );
+  inFlight.set(store, { now, result });
+  const done = () => {
+    if (inFlight.get(store)?.result === result) inFlight.delete(store);
+  };
+  result.then(done, done);
+  return result;
 }
 
 /** One model, present or not; null when neither the catalog nor any check knows it. */
@@ -36,7 +63,8 @@ export async function modelSummary(
   id: string,
   now: number,
 ): Promise<ModelSummary | null> {
-  const [one] = await summarize(store, { kind: "one", id }, now);
+  const ctx = await readContext(store, now, id);
+  const [one] = await summarize(store, { kind: "one", id }, now, ctx);
   return one ?? null;
 }
 
@@ -45,64 +73,159 @@ export async function modelSummary(
  * to `total_models`); removed ones are left out.
  */
 export async function fleetSummary(store: Store, now: number): Promise<FleetSummary> {
-  const [models, rs] = await Promise.all([
-    modelSummaries(store, now),
-    store.client.execute({
-      sql: `SELECT (SELECT MAX(checked_at) FROM checks WHERE checked_at <= :now) AS last_at,
-          SUM(status <> 'skipped') AS measured, SUM(status = 'ok') AS ok
-        FROM checks WHERE checked_at > :from AND checked_at <= :now`,
-      args: { now, from: rangeFrom("24h", now) },
-    }),
+  const ctx = await readContext(store, now);
+  const [models, { totals: [fleet], extra: [last] }] = await Promise.all([
+    tableSummaries(store, now),
+    readTotalsBatch(store, ctx, [{
+      q: {
+        scope: { kind: "fleet" },
+        ...rangeWindow(RANGE_MS["24h"], now),
+        prunedBefore: ctx.pruned,
+        columns: "uptime",
+        fresh: ctx.fresh,
+      },
+      args: {},
+    }], [
+      ctx.fresh ? "SELECT MAX(last_any_at) AS last_at FROM model_state" : {
+        sql: "SELECT MAX(checked_at) AS last_at FROM checks WHERE checked_at <= ?",
+        args: [now],
+      },
+    ]),
   ]);
   const present = models.filter((m) => m.present);
   const count = (h: ModelSummary["health"]) => present.filter((m) => m.health === h).length;
-  const row = rs.rows[0];
+  const [day] = fleet;
   return {
     total_models: present.length,
     healthy_count: count("healthy"),
     degraded_count: count("degraded"),
     down_count: count("down"),
     no_data_count: count("no_data"),
-    last_updated: isoOrNull(numOrNull(row?.last_at)),
-    fleet_uptime_24h: uptimePercent(num(row?.ok ?? 0), num(row?.measured ?? 0)),
+    last_updated: isoOrNull(numOrNull(last.rows[0]?.last_at ?? null)),
+    fleet_uptime_24h: uptimePercent(day?.ok ?? 0, day?.checks ?? 0),
   };
 }
 
-async function summarize(store: Store, scope: Scope, now: number): Promise<ModelSummary[]> {
-  const { ids, args: scopeArgs } = scopeSql(scope, now);
-  const args = {
-    ...scopeArgs,
-    from24h: rangeFrom("24h", now),
-    from7d: rangeFrom("7d", now),
-    latest: SPARKLINE_LENGTH,
-  };
-  const ok24h = "c.checked_at > :from24h AND c.status = 'ok'";
-  const [facts, aggregates, latest, failures] = await store.client.batch([
+/** What the table shows of a model's latest measured checks. */
+interface Recent {
+  last: { checked_at: number; status: CheckStatus; http_status: number | null } | null;
+  /** Latency of the latest (at most SPARKLINE_LENGTH) measured checks; null where one failed. */
+  spark: (number | null)[];
+  streak: number;
+}
+
+async function summarize(
+  store: Store,
+  scope: Scope,
+  now: number,
+  ctx: ReadContext,
+): Promise<ModelSummary[]> {
+  const { ids, args: scopeArgs } = scopeSql(scope, now, ctx.fresh);
+  const args: Record<string, InValue> = { ...scopeArgs, latest: SPARKLINE_LENGTH };
+  const totals = (range: "24h" | "7d", columns: Columns) => ({
+    q: {
+      scope: scope.kind === "one" ? { kind: "model" as const } : { kind: "ids" as const, cte: ids },
+      ...rangeWindow(RANGE_MS[range], now),
+      prunedBefore: ctx.pruned,
+      columns,
+      fresh: ctx.fresh,
+    },
+    args: scopeArgs,
+  });
+  const { totals: [day, week], extra: [facts, ...raw] } = await readTotalsBatch(store, ctx, [
+    totals("24h", "latency"),
+    totals("7d", "uptime"),
+  ], [
     {
+      // One JSON text (see rollup_read.ts `groupedSql`).
       sql: `WITH ${ids}
-        SELECT i.model_id, m.id IS NOT NULL AS known, m.name, m.context_length, m.is_router,
-          m.present, m.expiration_date,
-          EXISTS (SELECT 1 FROM checks c WHERE c.model_id = i.model_id) AS has_checks
+        SELECT json_group_array(json_object('model_id', i.model_id,
+            'known', m.id IS NOT NULL, 'name', m.name, 'context_length', m.context_length,
+            'is_router', m.is_router, 'present', m.present, 'expiration_date', m.expiration_date,
+            'has_checks', s.model_id IS NOT NULL, 'last_at', s.last_at,
+            'last_status', s.last_status, 'last_http', s.last_http, 'streak', s.streak,
+            'spark', s.spark)
+          ORDER BY COALESCE(m.present, 0) DESC, i.model_id) AS data
         FROM ids i LEFT JOIN models m ON m.id = i.model_id
-        ORDER BY COALESCE(m.present, 0) DESC, i.model_id`,
-      args,
+          LEFT JOIN model_state s ON s.model_id = i.model_id`,
+      args: scopeArgs,
     },
-    {
-      sql: `WITH ${ids}
-        SELECT c.model_id,
-          SUM(c.checked_at > :from24h AND c.status <> 'skipped') AS measured_24h,
-          SUM(${ok24h}) AS ok_24h,
-          AVG(c.latency_ms) FILTER (WHERE ${ok24h}) AS avg_latency_24h,
-          ${sortedArraySql("c.latency_ms", ok24h)} AS latencies_24h,
-          ${sortedArraySql("c.ttft_ms", ok24h)} AS ttfts_24h,
-          SUM(c.status <> 'skipped') AS measured_7d,
-          SUM(c.status = 'ok') AS ok_7d
-        FROM ids i
-        CROSS JOIN checks c ON c.model_id = i.model_id AND c.checked_at > :from7d
-          AND c.checked_at <= :now
-        GROUP BY c.model_id`,
-      args,
+    ...(ctx.fresh ? [] : rawRecentStatements(ids, args)),
+  ]);
+
+  const byId = (list: Totals[]) => new Map(list.map((t) => [t.model_id ?? "", t]));
+  const days = byId(day);
+  const weeks = byId(week);
+  const recents = ctx.fresh ? null : rawRecent(raw[0].rows, raw[1].rows);
+
+  const out: ModelSummary[] = [];
+  const factRows = JSON.parse(String(facts.rows[0]?.data ?? "[]")) as Record<string, Value>[];
+  for (const f of factRows) {
+    const id = str(f.model_id);
+    if (scope.kind === "one" && !bool(f.known) && !bool(f.has_checks)) continue;
+    const recent = recents ? recents.get(id) ?? emptyRecent() : stateRecent(f);
+    const d = days.get(id);
+    const uptime24h = d ? uptimePercent(d.ok, d.checks) : null;
+    const p50 = d ? histogramPercentile(d.latHist, 50) : null;
+    const w = weeks.get(id);
+    const last = recent.last;
+    out.push({
+      model_id: id,
+      name: strOrNull(f.name) ?? id,
+      context_length: numOrNull(f.context_length),
+      is_router: bool(f.is_router),
+      present: bool(f.present),
+      expiration_date: strOrNull(f.expiration_date),
+      health: healthOf({
+        // At most SPARKLINE_LENGTH: healthOf only tells 0, 1 and more apart.
+        measured: recent.spark.length,
+        latestOk: last === null ? null : last.status === "ok",
+        consecutiveFailures: recent.streak,
+        uptime24h,
+        p50Latency24h: p50,
+      }),
+      latest_status: last && statusLabel(last.status, last.http_status),
+      latest_category: last && last.status,
+      latest_checked_at: last && iso(last.checked_at),
+      consecutive_failures: recent.streak,
+      uptime_24h: uptime24h,
+      uptime_7d: w ? uptimePercent(w.ok, w.checks) : null,
+      avg_latency_24h: d && d.latN > 0 ? Math.round(d.latSum / d.latN) : null,
+      p50_latency_24h: p50,
+      p95_latency_24h: d ? histogramPercentile(d.latHist, 95) : null,
+      p50_ttft_24h: d ? histogramPercentile(d.ttftHist, 50) : null,
+      checks_24h: d?.checks ?? 0,
+      sparkline_data: recent.spark,
+    });
+  }
+  return out;
+}
+
+function emptyRecent(): Recent {
+  return { last: null, spark: [], streak: 0 };
+}
+
+/** From the facts row's `model_state` columns. */
+function stateRecent(f: Record<string, Value>): Recent {
+  const at = numOrNull(f.last_at ?? null);
+  const spark = parseJson(strOrNull(f.spark ?? null));
+  return {
+    last: at === null ? null : {
+      checked_at: at,
+      // Written by insertCheck, which accepts only CheckStatus values.
+      status: str(f.last_status) as CheckStatus,
+      http_status: numOrNull(f.last_http ?? null),
     },
+    spark: Array.isArray(spark)
+      ? spark.map((v) => typeof v === "number" ? v : null).slice(-SPARKLINE_LENGTH)
+      : [],
+    streak: num(f.streak ?? 0),
+  };
+}
+
+/** The latest checks and the failure streak as they stood at `:now`, from the raw checks. */
+function rawRecentStatements(ids: string, args: Record<string, InValue>) {
+  return [
     {
       // The latest measured checks of each model, oldest first, as [checked_at, status,
       // latency_ms, http_status]: the IN subquery walks the index backwards and stops after
@@ -138,52 +261,21 @@ async function summarize(store: Store, scope: Scope, now: number): Promise<Model
         FROM last_ok k`,
       args,
     },
-  ], "read");
+  ];
+}
 
-  const agg = new Map(aggregates.rows.map((r) => [str(r.model_id), r]));
-  const recent = new Map(latest.rows.map((r) => [str(r.model_id), latestChecks(r.latest)]));
-  const streak = new Map(failures.rows.map((r) => [str(r.model_id), num(r.consecutive_failures)]));
-
-  const out: ModelSummary[] = [];
-  for (const f of facts.rows) {
-    const id = str(f.model_id);
-    if (scope.kind === "one" && !bool(f.known) && !bool(f.has_checks)) continue;
-    const a = agg.get(id);
-    const checks = recent.get(id) ?? [];
+function rawRecent(latest: Row[], streaks: Row[]): Map<string, Recent> {
+  const streak = new Map(streaks.map((r) => [str(r.model_id), num(r.consecutive_failures)]));
+  const out = new Map<string, Recent>();
+  for (const [id, n] of streak) out.set(id, { ...emptyRecent(), streak: n });
+  for (const r of latest) {
+    const id = str(r.model_id);
+    const checks = latestChecks(r.latest);
     const last = checks.at(-1) ?? null;
-    const measured24h = num(a?.measured_24h ?? 0);
-    const uptime24h = uptimePercent(num(a?.ok_24h ?? 0), measured24h);
-    const latencies = jsonNumbers(a?.latencies_24h);
-    const p50 = percentile(latencies, 50);
-    const consecutive = streak.get(id) ?? 0;
-    const avg = numOrNull(a?.avg_latency_24h ?? null);
-    out.push({
-      model_id: id,
-      name: strOrNull(f.name) ?? id,
-      context_length: numOrNull(f.context_length),
-      is_router: bool(f.is_router),
-      present: bool(f.present),
-      expiration_date: strOrNull(f.expiration_date),
-      health: healthOf({
-        // At most SPARKLINE_LENGTH: healthOf only tells 0, 1 and more apart.
-        measured: checks.length,
-        latestOk: last === null ? null : last.status === "ok",
-        consecutiveFailures: consecutive,
-        uptime24h,
-        p50Latency24h: p50,
-      }),
-      latest_status: last && statusLabel(last.status, last.http_status),
-      latest_category: last && last.status,
-      latest_checked_at: last && iso(last.checked_at),
-      consecutive_failures: consecutive,
-      uptime_24h: uptime24h,
-      uptime_7d: uptimePercent(num(a?.ok_7d ?? 0), num(a?.measured_7d ?? 0)),
-      avg_latency_24h: avg === null ? null : Math.round(avg),
-      p50_latency_24h: p50,
-      p95_latency_24h: percentile(latencies, 95),
-      p50_ttft_24h: percentile(jsonNumbers(a?.ttfts_24h), 50),
-      checks_24h: measured24h,
-      sparkline_data: checks.map((c) => c.status === "ok" ? c.latency_ms : null),
+    out.set(id, {
+      last,
+      spark: checks.map((c) => c.status === "ok" ? c.latency_ms : null),
+      streak: streak.get(id) ?? 0,
     });
   }
   return out;

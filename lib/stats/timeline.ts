@@ -1,11 +1,13 @@
 /**
  * Uptime in time buckets aligned to UTC hours or days, every bucket present (an empty one has
  * `checks: 0` and a null uptime): one model's daily strip, and the whole fleet's availability.
+ * Read from the rollups (the fleet's are kept under FLEET_KEY), raw checks only for the current
+ * partial hour.
  */
 import type { Store } from "../db/store.ts";
-import { num } from "../db/values.ts";
+import { DAY_MS, HOUR_MS } from "../db/rollups.ts";
 import { uptimePercent } from "./health.ts";
-import { DAY_MS, HOUR_MS } from "./sql.ts";
+import { type KeyScope, readContext, readTotalsBatch } from "./rollup_read.ts";
 import type { FleetPoint, Range, UptimeDay } from "./types.ts";
 
 /** Longest daily strip `dailyUptime` serves. */
@@ -25,14 +27,7 @@ export async function dailyUptime(
     throw new RangeError(`days must be an integer from 1 to ${MAX_DAYS}, got ${days}`);
   }
   const grid = bucketGrid(now, DAY_MS, days);
-  const counts = await bucketCounts(
-    store,
-    `SELECT (checked_at - :origin) / :step AS b, SUM(status <> 'skipped') AS measured,
-      SUM(status = 'ok') AS ok
-    FROM checks WHERE model_id = :id AND checked_at >= :origin AND checked_at <= :now
-    GROUP BY b`,
-    { id, origin: BigInt(grid.origin), step: BigInt(DAY_MS), now },
-  );
+  const counts = await bucketCounts(store, { kind: "model" }, { id }, grid, DAY_MS, now);
   return grid.starts.map((t, i) => {
     const c = counts.get(i) ?? { measured: 0, ok: 0 };
     return {
@@ -44,12 +39,13 @@ export async function dailyUptime(
   });
 }
 
-/** Bucket width and count per range: hourly for 24h and 7d, daily for 30d and 90d. */
+/** Bucket width and count per range: hourly for 24h and 7d, daily for 30d, 90d and 1y. */
 export const FLEET_BUCKETS: Record<Range, { step: number; count: number }> = {
   "24h": { step: HOUR_MS, count: 24 },
   "7d": { step: HOUR_MS, count: 7 * 24 },
   "30d": { step: DAY_MS, count: 30 },
   "90d": { step: DAY_MS, count: 90 },
+  "1y": { step: DAY_MS, count: 365 },
 };
 
 /**
@@ -63,14 +59,7 @@ export async function fleetAvailability(
 ): Promise<FleetPoint[]> {
   const { step, count } = FLEET_BUCKETS[range];
   const grid = bucketGrid(now, step, count);
-  const counts = await bucketCounts(
-    store,
-    `SELECT (checked_at - :origin) / :step AS b, SUM(status <> 'skipped') AS measured,
-      SUM(status = 'ok') AS ok
-    FROM checks WHERE checked_at >= :origin AND checked_at <= :now
-    GROUP BY b`,
-    { origin: BigInt(grid.origin), step: BigInt(step), now },
-  );
+  const counts = await bucketCounts(store, { kind: "fleet" }, {}, grid, step, now);
   return grid.starts.map((t, i) => {
     const c = counts.get(i) ?? { measured: 0, ok: 0 };
     return { t, checks: c.measured, ok: c.ok, availability: uptimePercent(c.ok, c.measured) };
@@ -88,15 +77,27 @@ function bucketGrid(
   return { origin, starts: Array.from({ length: count }, (_, i) => origin + i * step) };
 }
 
-/**
- * Runs a bucketing statement. Its `:origin` and `:step` must be bound as bigints: libsql binds a
- * JavaScript number as REAL, and `/` would then divide in floating point (no buckets at all).
- */
+/** Measured and ok checks per bucket index, over [origin, now]. */
 async function bucketCounts(
   store: Store,
-  sql: string,
-  args: Record<string, string | number | bigint>,
+  scope: KeyScope,
+  args: Record<string, string>,
+  grid: { origin: number },
+  step: number,
+  now: number,
 ): Promise<Map<number, { measured: number; ok: number }>> {
-  const rs = await store.client.execute({ sql, args });
-  return new Map(rs.rows.map((r) => [num(r.b), { measured: num(r.measured), ok: num(r.ok) }]));
+  const ctx = await readContext(store, now, args.id);
+  const { totals: [list] } = await readTotalsBatch(store, ctx, [{
+    q: {
+      scope,
+      from: grid.origin,
+      to: Math.floor(now) + 1,
+      prunedBefore: ctx.pruned,
+      columns: "uptime",
+      step,
+      fresh: ctx.fresh,
+    },
+    args,
+  }]);
+  return new Map(list.map((t) => [t.slot, { measured: t.checks, ok: t.ok }]));
 }

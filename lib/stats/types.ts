@@ -2,10 +2,11 @@ import type { CatalogEventKind } from "../db/catalog.ts";
 import type { CheckStatus, RunStatus, RunTrigger, SkipReason } from "../scan/check.ts";
 
 /**
- * The ranges the API and pages accept (`?range=`). A range is the half-open interval
- * (now − length, now]: with hourly scans, "24h" holds exactly 24 checks of a model.
+ * The ranges the API and pages accept (`?range=`); "1y" is 365 days. A range is the half-open
+ * interval (now − length, now]: with hourly scans, "24h" holds exactly 24 checks of a model.
+ * Where raw checks were pruned (retention), a range starts on the hour of its first check time.
  */
-export const RANGES = ["24h", "7d", "30d", "90d"] as const;
+export const RANGES = ["24h", "7d", "30d", "90d", "1y"] as const;
 export type Range = typeof RANGES[number];
 
 export const RANGE_MS: Record<Range, number> = {
@@ -13,6 +14,7 @@ export const RANGE_MS: Record<Range, number> = {
   "7d": 7 * 86_400_000,
   "30d": 30 * 86_400_000,
   "90d": 90 * 86_400_000,
+  "1y": 365 * 86_400_000,
 };
 
 /**
@@ -104,10 +106,16 @@ export interface RangeStats {
   skipped: number;
   /** 0–100 over measured checks; null when there are none ("no data", never 0 %). */
   uptime: number | null;
+  /**
+   * Percentiles (nearest rank) of the ok checks, read from the rollups' histograms: within 5 %
+   * of the exact value (lib/db/histogram.ts), exact when few distinct values.
+   */
   p50_latency_ms: number | null;
   p95_latency_ms: number | null;
+  p99_latency_ms: number | null;
   p50_ttft_ms: number | null;
   p95_ttft_ms: number | null;
+  p99_ttft_ms: number | null;
   /** Failed checks per category; categories with none are left out. */
   failures_by_category: Partial<Record<FailureStatus, number>>;
 }

@@ -1,12 +1,19 @@
 /**
- * The SQL read models against a plain JavaScript computation over the raw rows, on random
- * histories: ties in time, range boundaries hit exactly, checks after `now`, skipped checks,
- * null latencies, removed models.
+ * The read models (rollups, latest state, raw checks at the ends of a range) against a plain
+ * JavaScript computation over the raw rows, on random histories: ties in time, range boundaries
+ * hit exactly, checks after `now` (the past read from raw checks), skipped checks, null
+ * latencies, removed models, every range up to 1y, and raw checks pruned by retention.
+ *
+ * Percentiles come from histograms: the reference is the mean of the values in the 5 %-wide bin
+ * of the exact nearest-rank value (asserted equal), and that is asserted within 5 % of the exact
+ * value.
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import type { CheckRow, ModelRow, Store } from "../../lib/db/store.ts";
 import type { CheckStatus } from "../../lib/scan/check.ts";
+import { binOf, PERCENTILE_ERROR } from "../../lib/db/histogram.ts";
+import { pruneChecks } from "../../lib/db/retention.ts";
 import { healthOf, percentile, uptimePercent } from "../../lib/stats/health.ts";
 import { modelHistory } from "../../lib/stats/history.ts";
 import { statusLabel } from "../../lib/stats/labels.ts";
@@ -54,10 +61,11 @@ const statusArb = fc.oneof(
 const msArb = fc.option(fc.integer({ min: 1, max: 30_000 }), { nil: null, freq: 6 });
 const checkArb = fc.record({
   model: fc.nat({ max: IDS.length - 1 }),
-  // Mostly the last two days, some up to 100 days back, a few after `now`.
+  // Mostly the last two days, some up to 400 days back, a few after `now`.
   slot: fc.oneof(
     { weight: 4, arbitrary: fc.integer({ min: -2 * 144, max: 0 }) },
     { weight: 2, arbitrary: fc.integer({ min: -100 * 144, max: 0 }) },
+    { weight: 1, arbitrary: fc.integer({ min: -400 * 144, max: 0 }) },
     { weight: 1, arbitrary: fc.integer({ min: 1, max: 6 }) },
   ),
   status: statusArb,
@@ -76,10 +84,39 @@ const worldArb = fc.record({
 interface Raw {
   rows: CheckRow[]; // every check up to now, in (checked_at, id) order
   models: Map<string, ModelRow>;
+  /** Raw checks before this were pruned (a whole hour), or null. */
+  prunedBefore: number | null;
 }
 
+const HOUR = 3_600_000;
+
+/** The first time in a range: (now − length, now], or its hour when that was pruned. */
+function rangeStart(raw: Raw, range: Range): number {
+  const first = NOW - RANGE_MS[range] + 1;
+  return raw.prunedBefore !== null && first < raw.prunedBefore
+    ? Math.floor(first / HOUR) * HOUR
+    : first;
+}
+
+let current: Raw;
 const inRange = (c: CheckRow, range: Range) =>
-  c.checked_at > NOW - RANGE_MS[range] && c.checked_at <= NOW;
+  c.checked_at >= rangeStart(current, range) && c.checked_at <= NOW;
+
+/**
+ * What a histogram gives for the nearest-rank percentile: the mean of the values in the exact
+ * value's bin. Asserted within the documented bound of the exact value.
+ */
+function histPercentile(values: number[], p: number): number | null {
+  const exact = percentile(values, p);
+  if (exact === null) return null;
+  const bin = values.filter((v) => binOf(v) === binOf(exact));
+  const estimate = Math.round(bin.reduce((a, b) => a + b, 0) / bin.length);
+  assert.ok(
+    Math.abs(estimate - exact) <= PERCENTILE_ERROR * exact + 0.5,
+    `p${p}: ${estimate} vs exact ${exact}`,
+  );
+  return estimate;
+}
 const measured = (c: CheckRow) => c.status !== "skipped";
 const sorted = (xs: (number | null)[]) =>
   xs.filter((x): x is number => x !== null).sort((a, b) => a - b);
@@ -102,17 +139,22 @@ function refRangeStats(raw: Raw, id: string, range: Range): RangeStats {
     failed: failed.length,
     skipped: mine.length - ok.length - failed.length,
     uptime: uptimePercent(ok.length, ok.length + failed.length),
-    p50_latency_ms: percentile(lat, 50),
-    p95_latency_ms: percentile(lat, 95),
-    p50_ttft_ms: percentile(ttft, 50),
-    p95_ttft_ms: percentile(ttft, 95),
+    p50_latency_ms: histPercentile(lat, 50),
+    p95_latency_ms: histPercentile(lat, 95),
+    p99_latency_ms: histPercentile(lat, 99),
+    p50_ttft_ms: histPercentile(ttft, 50),
+    p95_ttft_ms: histPercentile(ttft, 95),
+    p99_ttft_ms: histPercentile(ttft, 99),
     failures_by_category: failures,
   };
 }
 
 function refTableIds(raw: Raw): string[] {
   const present = [...raw.models.values()].filter((m) => m.present).map((m) => m.id).sort();
-  const recent = new Set(raw.rows.filter((c) => inRange(c, "7d")).map((c) => c.model_id));
+  // From each model's latest check: exactly the last 7 days, pruned or not.
+  const recent = new Set(
+    raw.rows.filter((c) => c.checked_at > NOW - RANGE_MS["7d"]).map((c) => c.model_id),
+  );
   const others = [...recent].filter((id) => !present.includes(id)).sort();
   return [...present, ...others];
 }
@@ -182,11 +224,12 @@ function refDaily(raw: Raw, id: string, days: number): UptimeDay[] {
 async function readRaw(store: Store): Promise<Raw> {
   const rows = (await store.listChecks({})).filter((c) => c.checked_at <= NOW);
   const models = new Map((await store.listModels()).map((m) => [m.id, m]));
-  return { rows, models };
+  return { rows, models, prunedBefore: null };
 }
 
-async function compare(store: Store): Promise<void> {
-  const raw = await readRaw(store);
+/** Compares every read model with the reference over `raw` (read before any pruning). */
+async function compare(store: Store, raw: Raw): Promise<void> {
+  current = raw;
   const ids = refTableIds(raw);
 
   const table = await modelSummaries(store, NOW);
@@ -224,11 +267,15 @@ async function compare(store: Store): Promise<void> {
     const one = await modelSummary(store, id, NOW);
     if (known) assert.deepEqual(one, refSummary(raw, id));
     else assert.equal(one, null);
-    const range: Range = "7d";
-    assert.deepEqual(await rangeStats(store, id, range, NOW), refRangeStats(raw, id, range));
+    for (const range of RANGES) {
+      assert.deepEqual(await rangeStats(store, id, range, NOW), refRangeStats(raw, id, range));
+    }
     assert.deepEqual(await dailyUptime(store, id, 90, NOW), refDaily(raw, id, 90));
     const history = await modelHistory(store, id, "30d", NOW, 7);
-    const expected = raw.rows.filter((c) => c.model_id === id && inRange(c, "30d")).slice(-7);
+    const kept = (c: CheckRow) => raw.prunedBefore === null || c.checked_at >= raw.prunedBefore;
+    const expected = raw.rows.filter((c) =>
+      c.model_id === id && c.checked_at > NOW - RANGE_MS["30d"] && c.checked_at <= NOW && kept(c)
+    ).slice(-7);
     assert.deepEqual(
       history.map((p) => [p.run_datetime, p.status, p.latency_ms]),
       expected.map((c) => [new Date(c.checked_at).toISOString(), c.status, c.latency_ms]),
@@ -236,28 +283,58 @@ async function compare(store: Store): Promise<void> {
   }
 }
 
-Deno.test("crosscheck: SQL read models equal a plain computation over the raw rows", async () => {
+type World = typeof worldArb extends fc.Arbitrary<infer W> ? W : never;
+
+async function seedWorld(store: Store, world: World, future: boolean): Promise<void> {
+  const checks: SeedCheck[] = world.checks
+    .filter((c) => future || c.slot <= 0)
+    .map((c) => ({
+      model_id: IDS[c.model],
+      checked_at: NOW + c.slot * SLOT,
+      status: c.status,
+      latency_ms: c.latency_ms,
+      ttft_ms: c.ttft_ms,
+      http_status: c.http_status,
+    }));
+  const mentioned = new Set(checks.map((c) => c.model_id));
+  await seedStore(store, {
+    // Catalogued models (and every model a check mentions, which seedStore adds).
+    models: IDS.filter((id, i) => world.catalogued[i] || mentioned.has(id))
+      .map((id) => ({ id, present: world.present[IDS.indexOf(id)] })),
+    checks,
+  });
+}
+
+Deno.test("crosscheck: read models equal a plain computation over the raw rows", async () => {
   await fc.assert(
-    fc.asyncProperty(worldArb, async (world) => {
+    fc.asyncProperty(worldArb, fc.boolean(), async (world, future) => {
+      // Without checks after `now`, the latest state is read from model_state; with them, the
+      // past is read from the raw checks.
       await using db = await openTestStore({ memory: true });
-      const checks: SeedCheck[] = world.checks.map((c) => ({
-        model_id: IDS[c.model],
-        checked_at: NOW + c.slot * SLOT,
-        status: c.status,
-        latency_ms: c.latency_ms,
-        ttft_ms: c.ttft_ms,
-        http_status: c.http_status,
-      }));
-      const mentioned = new Set(checks.map((c) => c.model_id));
-      await seedStore(db.store, {
-        // Catalogued models (and every model a check mentions, which seedStore adds).
-        models: IDS.filter((id, i) => world.catalogued[i] || mentioned.has(id))
-          .map((id) => ({ id, present: world.present[IDS.indexOf(id)] })),
-        checks,
-      });
-      await compare(db.store);
+      await seedWorld(db.store, world, future);
+      await compare(db.store, await readRaw(db.store));
     }),
-    { numRuns: 60 },
+    { numRuns: 80 },
+  );
+});
+
+Deno.test("crosscheck: after pruning, ranges start on the hour where raw checks are gone", async () => {
+  await fc.assert(
+    fc.asyncProperty(worldArb, fc.integer({ min: 1, max: 120 }), async (world, days) => {
+      await using db = await openTestStore({ memory: true });
+      await seedWorld(db.store, world, false);
+      const raw = await readRaw(db.store);
+      const report = await pruneChecks(db.store.client, {
+        retentionDays: days,
+        now: NOW,
+        batchSize: 7,
+        pauseMs: 0,
+      });
+      assert.equal(report.cutoff, Math.floor((NOW - days * 86_400_000) / HOUR) * HOUR);
+      assert.equal(report.deleted, raw.rows.filter((c) => c.checked_at < report.cutoff!).length);
+      await compare(db.store, { ...raw, prunedBefore: report.cutoff });
+    }),
+    { numRuns: 40 },
   );
 });
 
@@ -265,5 +342,5 @@ Deno.test("crosscheck: a generated realistic week", async () => {
   const { generateHistory } = await import("../seed.ts");
   await using db = await openTestStore();
   await seedStore(db.store, generateHistory({ now: NOW, models: 14, days: 8, seed: 7 }));
-  await compare(db.store);
+  await compare(db.store, await readRaw(db.store));
 });

@@ -45,8 +45,10 @@ Deno.test("rangeStats: counts, uptime over measured checks, percentiles over ok 
     uptime: 50,
     p50_latency_ms: 200, // 100, 200, 300, 400: rank ceil(2) = 2nd
     p95_latency_ms: 400, // rank ceil(3.8) = 4th
+    p99_latency_ms: 400,
     p50_ttft_ms: 20, // 10, 20, 30 (the null left out): rank ceil(1.5) = 2nd
     p95_ttft_ms: 30,
+    p99_ttft_ms: 30,
     failures_by_category: { rate_limited: 2, timeout: 1, wrong_answer: 1 },
   });
   const week = await rangeStats(db.store, M, "7d", NOW);
