@@ -54,7 +54,10 @@ export async function withPage(
     if (res.status() >= 400) problems.errors.push(`http ${res.status()}: ${res.url()}`);
   });
   page.on("requestfailed", (req) => {
-    problems.errors.push(`requestfailed: ${req.url()} ${req.failure()?.errorText}`);
+    const why = req.failure()?.errorText ?? "";
+    // Leaving a page cancels what it still loads (the favicon, a poll): not a failure.
+    if (why === "net::ERR_ABORTED") return;
+    problems.errors.push(`requestfailed: ${req.url()} ${why}`);
   });
   try {
     await fn(page, problems);

@@ -1,8 +1,23 @@
-/** POST /api/scan: start a scan now, for the holder of the admin token. */
+/**
+ * POST /api/scan: start a scan now, for the holder of the admin token. Off (403) without a
+ * token; rate-limited per client and overall (429 with Retry-After) before the token is even
+ * looked at, so guessing it is slow; bodies over SCAN_BODY_LIMIT are refused (413).
+ */
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import type { AppDeps } from "../../lib/web/deps.ts";
+import { clientKey, createRateLimiter, type RateLimitOptions } from "../../lib/web/rate_limit.ts";
+import { tooLarge } from "../../lib/web/security.ts";
 import { bearerToken, tokensMatch } from "./auth.ts";
 import { ErrorSchema, ScanStartedSchema } from "./schemas.ts";
+
+/** The endpoint takes no body; a few bytes (`{}`) are tolerated. */
+export const SCAN_BODY_LIMIT = 1024;
+/** Per client address: a burst of 10, then 10 a minute. */
+export const SCAN_CLIENT_LIMIT: RateLimitOptions = { capacity: 10, perMinute: 10 };
+/** Over all clients together: a burst of 30, then 30 a minute. */
+export const SCAN_GLOBAL_LIMIT: RateLimitOptions = { capacity: 30, perMinute: 30 };
 
 const error = (description: string) => ({
   content: { "application/json": { schema: ErrorSchema } },
@@ -25,6 +40,11 @@ export const scanRoute = createRoute({
     401: error("The Authorization header is missing or its token is wrong."),
     403: error("No admin token is configured (OPENROUTER_SCOUT_ADMIN_TOKEN): the endpoint is off."),
     409: error("A scan is already running (in this process or another one on the database)."),
+    413: error(`The request body is larger than ${SCAN_BODY_LIMIT} bytes.`),
+    429: error(
+      "Too many requests from this client (or from all clients together); the `Retry-After` " +
+        "header says in how many seconds to try again.",
+    ),
     503: error("Scanning is off: no OPENROUTER_API_KEY is configured."),
   },
 });
@@ -35,11 +55,23 @@ export function scanRoutes(api: OpenAPIHono, deps: AppDeps): void {
     scheme: "bearer",
     description: "The admin token (OPENROUTER_SCOUT_ADMIN_TOKEN).",
   });
+  // Limits live with the app: each createApp (each test) starts with full buckets.
+  const perClient = createRateLimiter(SCAN_CLIENT_LIMIT);
+  const overall = createRateLimiter(SCAN_GLOBAL_LIMIT);
+  api.use("/api/scan", bodyLimit({ maxSize: SCAN_BODY_LIMIT, onError: tooLarge(SCAN_BODY_LIMIT) }));
   api.openapi(scanRoute, async (c) => {
     if (deps.adminToken === null || deps.adminToken === "") {
       return c.json({
         error: "POST /api/scan is off: set OPENROUTER_SCOUT_ADMIN_TOKEN to enable it",
       }, 403);
+    }
+    const mine = perClient.take(clientKey(remoteAddress(c)));
+    const limited = mine.ok ? overall.take("*") : mine;
+    if (!limited.ok) {
+      c.header("Retry-After", String(limited.retryAfterSeconds));
+      return c.json({
+        error: `too many requests to POST /api/scan; try again in ${limited.retryAfterSeconds} s`,
+      }, 429);
     }
     const token = bearerToken(c.req.header("Authorization"));
     if (token === null || !await tokensMatch(token, deps.adminToken)) {
@@ -58,4 +90,11 @@ export function scanRoutes(api: OpenAPIHono, deps: AppDeps): void {
     c.header("Allow", "POST");
     return c.json({ error: "use POST /api/scan" }, 405);
   });
+}
+
+/** The peer's address as Deno.serve reports it (`c.env` is its ServeHandlerInfo); null in tests. */
+function remoteAddress(c: Context): string | null {
+  const info = c.env as { remoteAddr?: { hostname?: unknown } } | undefined;
+  const host = info?.remoteAddr?.hostname;
+  return typeof host === "string" ? host : null;
 }

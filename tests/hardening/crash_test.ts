@@ -1,0 +1,92 @@
+/**
+ * kill -9 of the server in the middle of a scan, then a restart on the same database: the
+ * checks already written are all there, the dead run ends `interrupted` (with its counts),
+ * the next scan runs normally, and the database passes `PRAGMA integrity_check`.
+ */
+import assert from "node:assert/strict";
+import { openStore } from "../../lib/db/open.ts";
+import { STALE_RUN_MS } from "../../lib/scan/liveness.ts";
+import { startFakeOpenRouter } from "../fake_openrouter.ts";
+import { TEST_KEY } from "../scan/helpers.ts";
+import { ADMIN_TOKEN } from "./app_world.ts";
+import { startServer, waitFor } from "./server.ts";
+
+Deno.test("kill -9 mid-scan, restart: checks kept, run interrupted, next scan normal, integrity ok", async () => {
+  const ids = Array.from({ length: 20 }, (_, i) => `crash/model-${i}:free`);
+  const fake = await startFakeOpenRouter({
+    models: ids.map((id) => ({ id, delayMs: 250 })),
+    apiKey: TEST_KEY,
+  });
+  const dir = await Deno.makeTempDir({ prefix: "scouter-crash-" });
+  const env = {
+    OPENROUTER_API_KEY: TEST_KEY,
+    OPENROUTER_BASE_URL: fake.url,
+    OPENROUTER_SCOUT_ADMIN_TOKEN: ADMIN_TOKEN,
+    OPENROUTER_SCOUT_REQUEST_DELAY_SECONDS: "0",
+    OPENROUTER_SCOUT_CONCURRENCY: "1",
+  };
+  try {
+    const first = await startServer(dir, env);
+    const summary = async (base: string) => await (await fetch(`${base}/api/summary`)).json();
+    const seen = await waitFor("a few checks", async () => {
+      const done = (await summary(first.base)).scanning.running?.progress?.done ?? 0;
+      return done >= 4 ? done : null;
+    });
+    await first.kill9();
+    assert.doesNotMatch(first.logs(), /stopped|shutting down/, "it died, it did not stop");
+
+    const second = await startServer(dir, env);
+    // Right after the kill the dead scan's lease is fresh: it could be alive elsewhere.
+    await waitFor(
+      "the restart's log",
+      () => Promise.resolve(/scan on start waits/.test(second.logs()) ? true : null),
+    );
+    const killed = (await (await fetch(`${second.base}/api/runs`)).json()).at(-1);
+    assert.equal(killed.status, "running", "not judged dead yet");
+
+    // Once its silence outlasts the lease, a scan starts normally and closes the dead run.
+    fake.setModels(ids.map((id) => ({ id })));
+    await new Promise((r) => setTimeout(r, STALE_RUN_MS + 1_000));
+    const post = await fetch(`${second.base}/api/scan`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
+    // 409 only if a cron tick (each minute) already started the pending scan on start.
+    const answer = await post.text();
+    assert.ok(
+      post.status === 202 ||
+        (post.status === 409 && /scan on start/.test(second.logs()) &&
+          (await summary(second.base)).scanning.running !== null),
+      `${post.status} ${answer}`,
+    );
+    const runs = await waitFor("the next scan", async () => {
+      const list = await (await fetch(`${second.base}/api/runs`)).json();
+      return list.length === 2 && list[0].status !== "running" ? list : null;
+    });
+    assert.equal(runs[0].status, "completed");
+    assert.equal(runs[0].ok_count, ids.length);
+    assert.equal(runs[1].id, killed.id);
+    assert.equal(runs[1].status, "interrupted");
+    assert.ok(runs[1].finished_at);
+    assert.ok(runs[1].ok_count >= seen, `${runs[1].ok_count} checks kept of ${seen} seen`);
+    assert.match(second.logs(), /marked 1 abandoned run\(s\) as interrupted/);
+    assert.equal(await second.stop(), 0, second.logs());
+
+    const store = await openStore({ path: `${dir}/results/scouter.db` });
+    try {
+      const kept = await store.listChecks({ runId: killed.id });
+      assert.equal(kept.length, runs[1].ok_count);
+      assert.ok(kept.every((c) => c.status === "ok"));
+      assert.equal(new Set(kept.map((c) => c.model_id)).size, kept.length, "no check twice");
+      const integrity = await store.client.execute("PRAGMA integrity_check");
+      assert.equal(integrity.rows[0][0], "ok");
+      const fk = await store.client.execute("PRAGMA foreign_key_check");
+      assert.equal(fk.rows.length, 0);
+    } finally {
+      store.close();
+    }
+  } finally {
+    await fake.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
