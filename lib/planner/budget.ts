@@ -1,0 +1,141 @@
+/**
+ * The quota planner's arithmetic: how many free-model requests a day the account has (GET /key)
+ * and how many the schedule spends. Pure functions; lib/planner/service.ts feeds them.
+ *
+ * OpenRouter counts every request to a free model against the daily quota, failed ones too:
+ * a scan of N models sends at least N requests and at most N × (1 + retries).
+ */
+import type { KeyInfo } from "../openrouter/types.ts";
+import { nextCronRun, type Timing } from "../schedule/timing.ts";
+
+const DAY_MS = 86_400_000;
+
+/** Free requests a day: 50 on a free account, 1000 once 10 credits were bought. */
+export const FREE_TIER_DAILY = 50;
+export const CREDITS_DAILY = 1000;
+
+export type Tier = "free" | "credits" | "unknown";
+
+export function tierOf(key: KeyInfo | null): Tier {
+  if (!key || key.is_free_tier === null) return "unknown";
+  return key.is_free_tier ? "free" : "credits";
+}
+
+/** The daily budget of a tier; an unknown tier is planned as the free one (the safe side). */
+export function dailyBudgetOf(tier: Tier): number {
+  return tier === "credits" ? CREDITS_DAILY : FREE_TIER_DAILY;
+}
+
+/**
+ * Full scans the schedule starts in the 24 hours after `now`: 24 h / interval, or the times a
+ * cron expression fires.
+ */
+export function scansPerDay(timing: Timing, now: number): number {
+  if (timing.kind === "interval") return DAY_MS / Math.max(1, timing.everyMs);
+  let count = 0;
+  let t = now;
+  // At most one a minute: a cron expression cannot fire more than 1440 times a day.
+  for (let i = 0; i <= 1440; i++) {
+    const next = nextCronRun(timing.expression, t);
+    if (next === null || next > now + DAY_MS) break;
+    count++;
+    t = next;
+  }
+  return count;
+}
+
+export type QuotaStatus = "ok" | "tight" | "over";
+
+export interface QuotaPlan {
+  tier: Tier;
+  /** Free-model requests a day (the account's quota). */
+  daily_budget: number;
+  /** How checks are scheduled: a full scan per interval, or spread over the day. */
+  mode: "burst" | "spread";
+  scans_per_day: number;
+  /** Models a full scan checks (the catalog's free text models after the filters). */
+  models_per_scan: number;
+  max_retries: number;
+  /** Requests a day when every check needs one attempt, and when every one needs all retries. */
+  requests_per_day_min: number;
+  requests_per_day_max: number;
+  /** daily_budget − requests_per_day_min (negative when over). */
+  headroom: number;
+  /**
+   * `ok`: fits even with every retry; `tight`: fits only if few checks need retries; `over`:
+   * the schedule alone exceeds the quota (scans will end early, `quota_exhausted`).
+   */
+  status: QuotaStatus;
+  /** The shortest interval (hours) at which a full scan fits the budget; null when none does. */
+  min_interval_hours: number | null;
+  /** The most models a full scan could check at the current schedule within the budget. */
+  max_models_at_schedule: number;
+  /** Requests Scouter sent to free models since 00:00 UTC today (attempts, retries included). */
+  spent_today: number | null;
+  /** One sentence saying what to change; null when the plan fits. */
+  warning: string | null;
+}
+
+export interface PlanInputs {
+  key: KeyInfo | null;
+  modelsPerScan: number;
+  maxRetries: number;
+  timing: Timing;
+  now: number;
+  /** Checks a day when spread (lib/planner/spread.ts); unset: one full scan per interval. */
+  spreadChecksPerDay?: number | null;
+  spentToday?: number | null;
+}
+
+export function planQuota(p: PlanInputs): QuotaPlan {
+  const tier = tierOf(p.key);
+  const budget = dailyBudgetOf(tier);
+  const spread = p.spreadChecksPerDay != null;
+  const scans = scansPerDay(p.timing, p.now);
+  const models = Math.max(0, p.modelsPerScan);
+  const perDayMin = spread
+    ? Math.max(0, Math.round(p.spreadChecksPerDay ?? 0))
+    : Math.ceil(scans * models);
+  const perDayMax = perDayMin * (1 + p.maxRetries);
+  const status: QuotaStatus = perDayMin > budget ? "over" : perDayMax > budget ? "tight" : "ok";
+  const minInterval = models === 0 || models > budget
+    ? null
+    : Math.ceil((24 * models / budget) * 100) / 100;
+  const maxModels = scans > 0 ? Math.floor(budget / scans) : budget;
+  return {
+    tier,
+    daily_budget: budget,
+    mode: spread ? "spread" : "burst",
+    scans_per_day: Math.round(scans * 100) / 100,
+    models_per_scan: models,
+    max_retries: p.maxRetries,
+    requests_per_day_min: perDayMin,
+    requests_per_day_max: perDayMax,
+    headroom: budget - perDayMin,
+    status,
+    min_interval_hours: minInterval,
+    max_models_at_schedule: maxModels,
+    spent_today: p.spentToday ?? null,
+    warning: status === "over"
+      ? overWarning(budget, tier, perDayMin, models, maxModels, minInterval)
+      : null,
+  };
+}
+
+function overWarning(
+  budget: number,
+  tier: Tier,
+  perDay: number,
+  models: number,
+  maxModels: number,
+  minInterval: number | null,
+): string {
+  const fixes = [
+    maxModels > 0 ? `check at most ${maxModels} models (OPENROUTER_SCOUT_MAX_MODELS)` : null,
+    minInterval !== null ? `scan every ${minInterval} h or less often` : null,
+    "set OPENROUTER_SCOUT_SPREAD_CHECKS=true",
+    tier !== "credits" ? "or buy 10 credits (1000 requests a day)" : null,
+  ].filter((x): x is string => x !== null);
+  return `The schedule sends about ${perDay} requests a day (${models} models a scan) but the ` +
+    `daily free quota is ${budget}: scans will stop early. To fit, ${fixes.join(", ")}.`;
+}

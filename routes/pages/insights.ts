@@ -1,0 +1,58 @@
+/**
+ * Data for the dashboard's and the model page's extra sections: the recommendation, the
+ * quota plan, recent alerts, OpenRouter's own stats. A failure here never breaks a page: the
+ * section is left out and the error logged.
+ */
+import { listAlertEvents } from "../../lib/db/alerts.ts";
+import { latestEndpointFetches, type StoredEndpointFetch } from "../../lib/db/endpoint_stats.ts";
+import type { AlertEvent } from "../../lib/alerts/types.ts";
+import type { QuotaPlan } from "../../lib/planner/budget.ts";
+import { recommend, type RecommendResult } from "../../lib/recommend/mod.ts";
+import type { AppDeps } from "../../lib/web/deps.ts";
+
+export const DASHBOARD_RECOMMENDATIONS = 3;
+export const DASHBOARD_ALERTS = 8;
+
+export interface DashboardInsights {
+  recommendation: RecommendResult | null;
+  quota: QuotaPlan | null;
+  alerts: AlertEvent[] | null;
+}
+
+async function orNull<T>(what: string, p: Promise<T>): Promise<T | null> {
+  try {
+    return await p;
+  } catch (err) {
+    console.error(`dashboard: ${what} unavailable: ${(err as Error).message}`);
+    return null;
+  }
+}
+
+export async function dashboardInsights(deps: AppDeps, now: number): Promise<DashboardInsights> {
+  const [recommendation, quota, alerts] = await Promise.all([
+    orNull(
+      "recommendation",
+      recommend(
+        deps.store,
+        { minContext: null, tools: false, modalities: [], limit: DASHBOARD_RECOMMENDATIONS },
+        now,
+      ),
+    ),
+    deps.quota ? orNull("quota plan", deps.quota()) : Promise.resolve(null),
+    orNull("alerts", listAlertEvents(deps.store.client, { limit: DASHBOARD_ALERTS, until: now })),
+  ]);
+  return { recommendation, quota, alerts };
+}
+
+/** The latest OpenRouter endpoint stats of one model, or null when none were read. */
+export async function openRouterStatsOf(
+  deps: AppDeps,
+  id: string,
+  now: number,
+): Promise<StoredEndpointFetch | null> {
+  const [latest] = await orNull(
+    "OpenRouter stats",
+    latestEndpointFetches(deps.store.client, { modelId: id, now }),
+  ) ?? [];
+  return latest ?? null;
+}
