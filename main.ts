@@ -19,6 +19,9 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   scan: () => Promise.resolve(scanCommand),
   // Loaded on demand: `scan` never pays for the web stack.
   serve: async () => (await import("./lib/cli/serve_command.ts")).serveCommand,
+  "import-legacy": async () =>
+    (await import("./lib/cli/import_legacy_command.ts")).importLegacyCommand,
+  demo: async () => (await import("./lib/cli/demo_command.ts")).demoCommand,
 };
 
 export async function main(args: string[]): Promise<number> {

@@ -6,6 +6,7 @@ export const RANGE_LABEL: Record<Range, string> = {
   "7d": "7 days",
   "30d": "30 days",
   "90d": "90 days",
+  "1y": "1 year",
 };
 
 export function RangeTabs({ current, href }: { current: Range; href: (r: Range) => string }) {

@@ -1,4 +1,4 @@
-/** A model's uptime over 24 h, 7 d, 30 d and 90 d, with the checks behind each number. */
+/** A model's uptime over 24 h, 7 d, 30 d, 90 d and 1 year, with the checks behind each number. */
 import { type Range, RANGES, type RangeStats } from "../lib/stats/types.ts";
 import { Card } from "../islands/card.tsx";
 import { formatMs, formatUptime } from "../islands/format.ts";
@@ -8,6 +8,7 @@ const RANGE_TITLE: Record<Range, string> = {
   "7d": "Uptime 7 days",
   "30d": "Uptime 30 days",
   "90d": "Uptime 90 days",
+  "1y": "Uptime 1 year",
 };
 
 function tone(uptime: number | null): string {
@@ -20,7 +21,7 @@ function tone(uptime: number | null): string {
 
 export function UptimeCards({ stats }: { stats: Record<Range, RangeStats> }) {
   return (
-    <div class="grid grid-cols-2 gap-3 lg:grid-cols-4">
+    <div class="grid grid-cols-2 gap-3 lg:grid-cols-5">
       {RANGES.map((r) => {
         const s = stats[r];
         return (

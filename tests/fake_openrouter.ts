@@ -119,6 +119,26 @@ export interface FakeModelSpec {
   input_modalities?: string[];
   output_modalities?: string[];
   supported_parameters?: string[];
+  /**
+   * GET /models/{author}/{slug}/endpoints for this model: its endpoints (default: one normal
+   * endpoint from `provider`), or a failure.
+   */
+  endpoints?: FakeEndpoint[] | "http_404" | "http_500" | "hang";
+}
+
+/** One endpoint as OpenRouter's `PublicEndpoint` lists it; unset fields get typical values. */
+export interface FakeEndpoint {
+  provider_name?: string;
+  tag?: string;
+  /** EndpointStatus: 0 normal; negative values degraded/offline. */
+  status?: number;
+  uptime_last_5m?: number | null;
+  uptime_last_30m?: number | null;
+  uptime_last_1d?: number | null;
+  latency_last_30m?: { p50: number; p75: number; p90: number; p99: number } | null;
+  throughput_last_30m?: { p50: number; p75: number; p90: number; p99: number } | null;
+  /** Zero prices (default: the model's `free`). */
+  free?: boolean;
 }
 
 export type CatalogFailure = "http_500" | "http_503" | "not_json" | "no_data" | "hang";
@@ -145,6 +165,8 @@ export interface FakeOpenRouterOptions {
   /** Epoch milliseconds; drives rate-limit windows, reset headers and `created`. */
   now?: () => number;
   userId?: string;
+  /** Endpoints route: answer 404 for `author/slug:variant` paths (only base slugs resolve). */
+  endpointsBaseSlugOnly?: boolean;
 }
 
 export interface RecordedRequest {
@@ -329,6 +351,75 @@ export function startFakeOpenRouter(options: FakeOpenRouterOptions): Promise<Fak
       data: all.slice(offset, end),
       total_count: all.length,
       links: { next: end < all.length ? `${API}/models?cursor=${end}` : null },
+    });
+  }
+
+  // ---------------------------------------------------------------- endpoints
+
+  function endpointEntry(m: FakeModelSpec, e: FakeEndpoint, i: number): Record<string, unknown> {
+    const free = e.free ?? m.free ?? true;
+    const provider = e.provider_name ?? m.provider ?? "Chutes";
+    const pct = { p50: 400 + i, p75: 600, p90: 900, p99: 2000 };
+    return {
+      name: `${provider} | ${m.id}`,
+      model_id: m.id.replace(/:free$/, ""),
+      model_name: m.name ?? m.id,
+      context_length: m.context_length ?? 131072,
+      pricing: free
+        ? { prompt: "0", completion: "0" }
+        : { prompt: "0.0000002", completion: "0.0000008" },
+      provider_name: provider,
+      tag: e.tag ?? provider.toLowerCase(),
+      quantization: "fp8",
+      max_completion_tokens: 16384,
+      max_prompt_tokens: null,
+      supported_parameters: m.supported_parameters ?? ["max_tokens", "temperature"],
+      status: e.status ?? 0,
+      uptime_last_5m: e.uptime_last_5m === undefined ? 100 : e.uptime_last_5m,
+      uptime_last_30m: e.uptime_last_30m === undefined ? 99.5 : e.uptime_last_30m,
+      uptime_last_1d: e.uptime_last_1d === undefined ? 98.7 : e.uptime_last_1d,
+      supports_implicit_caching: false,
+      latency_last_30m: e.latency_last_30m === undefined ? pct : e.latency_last_30m,
+      throughput_last_30m: e.throughput_last_30m === undefined
+        ? { p50: 45, p75: 38, p90: 28, p99: 15 }
+        : e.throughput_last_30m,
+    };
+  }
+
+  async function handleEndpoints(author: string, slug: string): Promise<Response> {
+    const id = `${author}/${slug}`;
+    const variant = slug.includes(":");
+    let spec = variant && opts.endpointsBaseSlugOnly ? undefined : models.get(id);
+    // The base slug answers for its variants too, paid endpoints included.
+    const base = spec ? undefined : models.get(`${id}:free`);
+    spec ??= base;
+    if (!spec) return errorResponse(404, "Model not found");
+    switch (spec.endpoints) {
+      case "http_404":
+        return errorResponse(404, "Model not found");
+      case "http_500":
+        return errorResponse(500, "Internal Server Error");
+      case "hang":
+        await sleep(2 ** 31 - 1, closing.signal);
+        return errorResponse(503, "server closing");
+    }
+    const list = (spec.endpoints ?? [{}]).map((e, i) => endpointEntry(spec, e, i));
+    if (base) list.push(endpointEntry(spec, { provider_name: "PaidCloud", free: false }, 9));
+    return json(200, {
+      data: {
+        id: spec.id.replace(/:free$/, ""),
+        name: spec.name ?? spec.id,
+        created: spec.created ?? 1767225600,
+        description: spec.description ?? "",
+        architecture: {
+          tokenizer: "Other",
+          instruct_type: null,
+          modality: "text->text",
+          input_modalities: spec.input_modalities ?? ["text"],
+          output_modalities: spec.output_modalities ?? ["text"],
+        },
+        endpoints: list,
+      },
     });
   }
 
@@ -845,6 +936,13 @@ export function startFakeOpenRouter(options: FakeOpenRouterOptions): Promise<Fak
 
     const path = url.pathname.replace(/\/+$/, "");
     if (req.method === "GET" && path === `${API}/models`) return await handleModels(url);
+    const endpoints = /^\/api\/v1\/models\/([^/]+)\/([^/]+)\/endpoints$/.exec(path);
+    if (req.method === "GET" && endpoints) {
+      return await handleEndpoints(
+        decodeURIComponent(endpoints[1]),
+        decodeURIComponent(endpoints[2]),
+      );
+    }
     if (req.method === "GET" && (path === `${API}/key` || path === `${API}/auth/key`)) {
       return handleKey(req);
     }

@@ -2,11 +2,15 @@ import { ConfigError } from "../config/errors.ts";
 import { parseFlags, SCAN_FLAGS } from "../config/flags.ts";
 import { loadConfig } from "../config/load.ts";
 import { openStore } from "../db/open.ts";
+import { explainStoreError } from "../db/errors.ts";
 import type { Store } from "../db/store.ts";
 import { createLog, redact } from "../log.ts";
+import { type Alerts, createAlerts } from "../alerts/mod.ts";
+import { alertRulesOf } from "../alerts/types.ts";
 import { createOpenRouterClient } from "../openrouter/client.ts";
+import { withEndpointStats } from "../openrouter/endpoints.ts";
 import { systemClock } from "../scan/clock.ts";
-import { leaseHolder, withScanLease } from "../scan/lease.ts";
+import { leaseHolder, type LeaseOutcome, scanLeaseName, withScanLease } from "../scan/lease.ts";
 import { runIsAlive } from "../scan/liveness.ts";
 import { runScan, type ScanOutcome } from "../scan/scan.ts";
 import { scanSettingsOf } from "../scan/settings.ts";
@@ -29,9 +33,14 @@ Checks every free OpenRouter model once (or --repeat-count times) and stores the
   --repeat-interval-minutes M     wait M minutes between scans (default 0)
   --fail-if-none-ok               exit 3 when no model answered correctly
   --json                          print the result as JSON on stdout; logs go to stderr
+  --allow-concurrent              scan even while another scan runs on this database
+                                  (by default a second scan exits 1)
 
 Exit codes: 0 done, 1 the scan could not run, 2 bad usage or configuration,
 3 --fail-if-none-ok and no model answered.`;
+
+/** How long a CLI scan waits, before it exits, for its alerts to reach the webhooks. */
+const ALERT_FLUSH_MS = 10_000;
 
 /** Exit code for an outcome, per CONTRACT. */
 export function exitCodeFor(outcomes: ScanOutcome[], failIfNoneOk: boolean): number {
@@ -54,7 +63,12 @@ export async function scanCommand(args: string[]): Promise<number> {
       "OPENROUTER_API_KEY is not set (put it in .env or the environment); scanning needs it",
     );
   }
-  const secrets = [config.apiKey, config.databaseAuthToken, config.adminToken];
+  const secrets = [
+    config.apiKey,
+    config.databaseAuthToken,
+    config.adminToken,
+    ...config.webhookUrls,
+  ];
   const log = createLog(secrets);
   const interactive = !flags.json && Deno.stderr.isTerminal();
 
@@ -80,14 +94,24 @@ export async function scanCommand(args: string[]): Promise<number> {
   if (Deno.build.os !== "windows") Deno.addSignalListener("SIGTERM", onSignal);
 
   const outcomes: ScanOutcome[] = [];
+  let alerts: Alerts | null = null;
   try {
     const interrupted = await store.markInterruptedRuns(systemClock.now(), runIsAlive);
     if (interrupted > 0) log(`marked ${interrupted} unfinished earlier run(s) as interrupted`);
-    const client = createOpenRouterClient({
+    const clientOptions = {
       baseUrl: config.baseUrl,
       apiKey: config.apiKey,
       httpReferer: config.httpReferer,
       xTitle: config.xTitle,
+    };
+    const client = withEndpointStats(createOpenRouterClient(clientOptions), clientOptions);
+    // A CLI scan records alert events too (GET /api/events, the feed), and sends them when
+    // OPENROUTER_SCOUT_WEBHOOK_URLS is set here; what it could not send, the server retries.
+    alerts = await createAlerts({
+      store,
+      rules: alertRulesOf(config),
+      webhookUrls: config.webhookUrls,
+      log,
     });
     const holder = leaseHolder();
     for (let i = 0; i < config.repeatCount && !controller.signal.aborted; i++) {
@@ -96,7 +120,12 @@ export async function scanCommand(args: string[]): Promise<number> {
         await systemClock.sleep(config.repeatIntervalMinutes * 60_000, controller.signal);
         if (controller.signal.aborted) break;
       }
-      const leased = await withScanLease(store, holder, () =>
+      // --allow-concurrent: no lease taken, none waited for (the user asked for two scans).
+      const guarded = <T>(scan: () => Promise<T>): Promise<LeaseOutcome<T>> =>
+        flags.allowConcurrent
+          ? scan().then((value) => ({ acquired: true as const, value }))
+          : withScanLease(store, holder, scan, log, scanLeaseName(config.region));
+      const leased = await guarded(() =>
         runScan(scanSettingsOf(config), {
           openrouter: client,
           store,
@@ -113,26 +142,30 @@ export async function scanCommand(args: string[]): Promise<number> {
               Deno.stderr.writeSync(new TextEncoder().encode(progressLine(p, Date.now())));
             }
           },
-        }), log);
+        })
+      );
       if (interactive) clearLine();
       if (!leased.acquired) {
         log(
           `error: another scan is running on this database (${
             leased.heldBy?.holder ?? "unknown holder"
-          }); try again when it ends`,
+          }); try again when it ends, or pass --allow-concurrent`,
         );
         return 1;
       }
       const outcome = leased.value;
       outcomes.push(outcome);
+      alerts.afterScan();
       report(outcome, flags.json, secrets);
     }
   } catch (err) {
-    log(`error: ${(err as Error).message}`);
+    log(`error: ${explainStoreError(err)}`);
     return 1;
   } finally {
     Deno.removeSignalListener("SIGINT", onSignal);
     if (Deno.build.os !== "windows") Deno.removeSignalListener("SIGTERM", onSignal);
+    await alerts?.flush(ALERT_FLUSH_MS);
+    await alerts?.stop();
     store.close();
   }
   return exitCodeFor(outcomes, config.failIfNoneOk);

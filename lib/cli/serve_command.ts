@@ -3,10 +3,14 @@ import { loadConfig } from "../config/load.ts";
 import { openStore } from "../db/open.ts";
 import type { Store } from "../db/store.ts";
 import { createLog } from "../log.ts";
+import { createAlerts } from "../alerts/mod.ts";
+import { alertRulesOf } from "../alerts/types.ts";
 import { createOpenRouterClient } from "../openrouter/client.ts";
+import { withEndpointStats } from "../openrouter/endpoints.ts";
+import { createQuotaPlanner } from "../planner/service.ts";
 import { runIsAlive } from "../scan/liveness.ts";
 import { scanSettingsOf } from "../scan/settings.ts";
-import { createScheduler } from "../schedule/scheduler.ts";
+import { createScheduler, type CronRegister } from "../schedule/scheduler.ts";
 import { timingOf } from "../schedule/timing.ts";
 import { createApp } from "../web/app.ts";
 import { loadAssets } from "../web/manifest.ts";
@@ -17,15 +21,31 @@ export const SERVE_USAGE =
 Serves the dashboard and the JSON API, and scans on a schedule (OPENROUTER_SCOUT_INTERVAL_HOURS
 or OPENROUTER_SCOUT_CRON). Without OPENROUTER_API_KEY it serves what is stored and does not scan.`;
 
+/**
+ * What a platform's entry changes (deploy.ts for Deno Deploy): it registers the cron job itself
+ * at its top level, and never scans at start (an instance starts on every cold request there).
+ */
+export interface ServePlatform {
+  cron?: CronRegister;
+  scanOnStart?: boolean;
+  /** Called once the scheduler has started (its cron job registered, if scanning is on). */
+  onStarted?: () => void;
+}
+
 /** `main.ts serve`: runs until SIGINT/SIGTERM, then shuts down cleanly; returns the exit code. */
-export async function serveCommand(args: string[]): Promise<number> {
+export async function serveCommand(args: string[], platform: ServePlatform = {}): Promise<number> {
   const flags = parseFlags(args, SERVE_FLAGS);
   if (flags.help) {
     console.log(SERVE_USAGE);
     return 0;
   }
   const config = await loadConfig({ flags: flags.values, envFile: flags.envFile });
-  const log = createLog([config.apiKey, config.databaseAuthToken, config.adminToken]);
+  const log = createLog([
+    config.apiKey,
+    config.databaseAuthToken,
+    config.adminToken,
+    ...config.webhookUrls,
+  ]);
 
   try {
     await loadAssets();
@@ -49,19 +69,47 @@ export async function serveCommand(args: string[]): Promise<number> {
   const interrupted = await store.markInterruptedRuns(Date.now(), runIsAlive);
   if (interrupted > 0) log(`marked ${interrupted} unfinished earlier run(s) as interrupted`);
 
-  const scheduler = createScheduler({
+  const clientOptions = {
+    baseUrl: config.baseUrl,
+    apiKey: config.apiKey,
+    httpReferer: config.httpReferer,
+    xTitle: config.xTitle,
+  };
+  const openrouter = config.apiKey
+    ? withEndpointStats(createOpenRouterClient(clientOptions), clientOptions)
+    : null;
+  // Alerts are recorded and sent in the background after each scan; the quota planner reads
+  // the key's tier and the schedule (and, with SPREAD_CHECKS, picks each slot's models).
+  const alerts = await createAlerts({
     store,
-    openrouter: config.apiKey
-      ? createOpenRouterClient({
-        baseUrl: config.baseUrl,
-        apiKey: config.apiKey,
-        httpReferer: config.httpReferer,
-        xTitle: config.xTitle,
-      })
-      : null,
+    rules: alertRulesOf(config),
+    webhookUrls: config.webhookUrls,
+    log,
+  });
+  const planner = createQuotaPlanner({
+    store,
+    getKey: openrouter ? (signal) => openrouter.getKey(signal) : null,
     settings: scanSettingsOf(config),
     timing: timingOf(config),
-    scanOnStart: config.scanOnStart,
+    spread: config.spreadChecks,
+    log,
+  });
+  const scheduler = createScheduler({
+    store,
+    openrouter,
+    onScanEnd: () => {
+      alerts.afterScan();
+      // The catalog may have grown: warn (once) if the schedule no longer fits the quota.
+      planner.check({ quiet: true }).catch((err) =>
+        log(`quota planner: ${(err as Error).message}`)
+      );
+    },
+    spread: config.spreadChecks ? { turn: () => planner.spreadTurn() } : null,
+    settings: scanSettingsOf(config),
+    timing: timingOf(config),
+    retentionDays: config.retentionDays,
+    scanOnStart: platform.scanOnStart ?? config.scanOnStart,
+    cron: platform.cron,
     log,
   });
   const app = createApp({
@@ -69,6 +117,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     scanner: scheduler,
     now: () => Date.now(),
     adminToken: config.adminToken,
+    quota: () => planner.plan(),
   }, log);
 
   const shutdown = new AbortController();
@@ -100,8 +149,12 @@ export async function serveCommand(args: string[]): Promise<number> {
   if (Deno.build.os !== "windows") Deno.addSignalListener("SIGTERM", stop);
 
   await scheduler.start();
+  alerts.start();
+  if (openrouter) planner.check().catch((err) => log(`quota planner: ${(err as Error).message}`));
+  platform.onStarted?.();
   await server.finished;
   await scheduler.stop();
+  await alerts.stop();
   store.close();
   Deno.removeSignalListener("SIGINT", stop);
   if (Deno.build.os !== "windows") Deno.removeSignalListener("SIGTERM", stop);

@@ -15,6 +15,8 @@ export interface ParsedFlags {
   envFile: string | null;
   json: boolean;
   help: boolean;
+  /** `scan --allow-concurrent`: scan even while another scan holds the database's lease. */
+  allowConcurrent: boolean;
 }
 
 const COMMON: Record<string, FlagSpec> = {
@@ -37,6 +39,7 @@ export const SCAN_FLAGS: Record<string, FlagSpec> = {
   "healthcheck-prompt": { setting: "prompt", type: "string" },
   "fail-if-none-ok": { setting: "failIfNoneOk", type: "boolean" },
   json: { type: "boolean" },
+  "allow-concurrent": { type: "boolean" },
 };
 
 export const SERVE_FLAGS: Record<string, FlagSpec> = {
@@ -80,6 +83,7 @@ export function parseFlags(args: string[], specs: Record<string, FlagSpec>): Par
     envFile: (parsed.values["env-file"] as string | undefined) ?? null,
     json: parsed.values.json === true,
     help: parsed.values.help === true,
+    allowConcurrent: parsed.values["allow-concurrent"] === true,
   };
 }
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseWebhookEntry } from "../alerts/targets.ts";
 import { cronProblem } from "../schedule/timing.ts";
 import { ConfigError } from "./errors.ts";
 import type { EnvSource } from "./env.ts";
@@ -42,9 +43,28 @@ const databaseUrl = z.string().trim().refine((v) => {
   }
 }, "must be a file:, libsql:// or https:// URL");
 
+/** A region tag: also part of the scan lease's name, so kept to plain characters. */
+const regionName = z.string().trim().regex(
+  /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/,
+  "must be 1 to 63 letters, digits, '.', '_' or '-' (e.g. eu-west)",
+);
+
 const commaList = z.string().transform((v) =>
   v.split(",").map((s) => s.trim()).filter((s) => s.length > 0)
 );
+
+/** Comma-separated webhook URLs, each optionally `discord+`, `slack+`, `ntfy+` or `json+`. */
+const webhookList = commaList.superRefine((urls, ctx) => {
+  const bad = urls.findIndex((u) => parseWebhookEntry(u) === null);
+  if (bad >= 0) {
+    // The value is a secret (webhook URLs embed tokens): name its position only.
+    ctx.addIssue({
+      code: "custom",
+      message: `entry ${bad + 1} is not an http(s) URL (after an optional discord+, slack+, ` +
+        "ntfy+ or json+ prefix)",
+    });
+  }
+});
 
 /** A five-field cron expression (UTC), checked the way the scheduler will read it. */
 const cronExpression = z.string().trim().regex(
@@ -137,6 +157,17 @@ export const SETTINGS = {
     default: null,
     schema: text,
   }),
+  region: setting<string | null>({
+    env: "OPENROUTER_SCOUT_REGION",
+    default: null,
+    schema: regionName,
+  }),
+  /** Days of raw checks kept (rollups are kept for good); 0 keeps every raw check forever. */
+  retentionDays: setting({
+    env: "OPENROUTER_SCOUT_RETENTION_DAYS",
+    default: 30,
+    schema: wholeNumber(0, 36_500),
+  }),
   intervalHours: setting({
     env: "OPENROUTER_SCOUT_INTERVAL_HOURS",
     default: 1,
@@ -184,6 +215,31 @@ export const SETTINGS = {
     default: false,
     schema: boolean,
   }),
+  webhookUrls: setting<string[]>({
+    env: "OPENROUTER_SCOUT_WEBHOOK_URLS",
+    default: [],
+    schema: webhookList,
+  }),
+  alertDownAfter: setting({
+    env: "OPENROUTER_SCOUT_ALERT_DOWN_AFTER",
+    default: 3,
+    schema: wholeNumber(1, 1000),
+  }),
+  alertRecoverAfter: setting({
+    env: "OPENROUTER_SCOUT_ALERT_RECOVER_AFTER",
+    default: 2,
+    schema: wholeNumber(1, 1000),
+  }),
+  alertExpiryDays: setting({
+    env: "OPENROUTER_SCOUT_ALERT_EXPIRY_DAYS",
+    default: 7,
+    schema: wholeNumber(0, 365),
+  }),
+  spreadChecks: setting({
+    env: "OPENROUTER_SCOUT_SPREAD_CHECKS",
+    default: false,
+    schema: boolean,
+  }),
 };
 
 export type SettingKey = keyof typeof SETTINGS;
@@ -212,7 +268,8 @@ export function resolveConfig(env: EnvSource, flags: FlagValues = {}): Config {
     const parsed = s.schema.safeParse(raw);
     if (!parsed.success) {
       const where = fromFlag !== undefined ? `--${s.flag}` : s.env;
-      const secret = key === "apiKey" || key === "adminToken" || key === "databaseAuthToken";
+      const secret = key === "apiKey" || key === "adminToken" || key === "databaseAuthToken" ||
+        key === "webhookUrls";
       const shown = secret ? "" : ` (got ${JSON.stringify(raw.slice(0, 80))})`;
       throw new ConfigError(`${where} ${parsed.error.issues[0]?.message ?? "is invalid"}${shown}`);
     }

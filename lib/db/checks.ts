@@ -7,6 +7,7 @@ import {
   type SkipReason,
 } from "../scan/check.ts";
 import { StoreError } from "./errors.ts";
+import { checkRollupStatements } from "./rollup_check.ts";
 import { clampLimit } from "./runs.ts";
 import {
   bool,
@@ -76,18 +77,22 @@ export function toCheckRow(r: Row): CheckRow {
 }
 
 /**
- * One INSERT in autocommit mode: when the promise resolves the row is committed to the WAL and
- * survives the process being killed (with synchronous=NORMAL an OS crash may lose the latest
- * commits, never corrupt the file).
+ * One write transaction (one batch, one round trip): the check, and its share of the rollups and
+ * of its model's latest state (./rollups.ts), so that a crash cannot leave them out of step.
+ * When the promise resolves it is committed to the WAL and survives the process being killed
+ * (with synchronous=NORMAL an OS crash may lose the latest commits, never corrupt the file).
  */
 export async function insertCheck(client: Client, runId: number, c: CheckResult): Promise<number> {
   if (!(CHECK_STATUSES as readonly string[]).includes(c.status)) {
     throw new StoreError(`unknown check status ${JSON.stringify(c.status)}`);
   }
-  const rs = await client.execute({
+  const [rs] = await client.batch([{
+    // A check's region is its run's: one source of truth, nothing more to pass around.
     sql: `INSERT INTO checks (run_id, model_id, checked_at, status, ok, http_status, latency_ms,
-      ttft_ms, attempts, output_tokens, tokens_per_second, provider, error, skip_reason, answer)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+      ttft_ms, attempts, output_tokens, tokens_per_second, provider, error, skip_reason, answer,
+      region)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+        (SELECT region FROM runs WHERE id = ?)) RETURNING id`,
     args: [
       runId,
       cleanText(c.model_id),
@@ -104,8 +109,9 @@ export async function insertCheck(client: Client, runId: number, c: CheckResult)
       cleanTextOrNull(c.error),
       c.skip_reason,
       cleanTextOrNull(c.answer),
+      runId,
     ],
-  });
+  }, ...checkRollupStatements(c)], "write");
   return num(rs.rows[0].id);
 }
 

@@ -12,6 +12,7 @@
 import type { Client } from "@libsql/client";
 import { describeError, StoreError } from "./errors.ts";
 import { numOrNull } from "./values.ts";
+import { ROLLUP_SCHEMA } from "./rollups.ts";
 
 export interface Migration {
   version: number;
@@ -97,6 +98,112 @@ export const MIGRATIONS: readonly Migration[] = [
         acquired_at INTEGER NOT NULL,
         expires_at INTEGER NOT NULL
       )`,
+    ],
+  },
+  {
+    version: 2,
+    name: "rollups (hourly, daily), latest state per model, model keys, legacy import keys",
+    // Generated from lib/db/rollups.ts, and backfilled there from the checks already stored.
+    // Shipped: if that SQL changes, freeze today's text here instead of changing this migration.
+    sql: ROLLUP_SCHEMA,
+  },
+  {
+    version: 3,
+    name: "alert state, alert events and deliveries, OpenRouter endpoint stats",
+    sql: [
+      // Per model: up/down as the alert rules see it, and the streaks that move it.
+      `CREATE TABLE alert_state (
+        model_id TEXT PRIMARY KEY,
+        state TEXT NOT NULL CHECK (state IN ('unknown', 'up', 'down')),
+        fail_streak INTEGER NOT NULL DEFAULT 0,
+        ok_streak INTEGER NOT NULL DEFAULT 0,
+        changed_at INTEGER,
+        updated_at INTEGER NOT NULL
+      )`,
+      // How far the alert rules have read (checks.id, catalog_events.id, and one cursor per
+      // webhook target over alert_events.id). Started at the current end: an upgrade does not
+      // replay old history as alerts.
+      `CREATE TABLE alert_cursors (name TEXT PRIMARY KEY, value INTEGER NOT NULL)`,
+      `INSERT INTO alert_cursors (name, value)
+        SELECT 'checks', COALESCE(MAX(id), 0) FROM checks`,
+      `INSERT INTO alert_cursors (name, value)
+        SELECT 'catalog', COALESCE(MAX(id), 0) FROM catalog_events`,
+      // `dedupe_key` makes each state change one event, whichever process sees it first.
+      `CREATE TABLE alert_events (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('model_down', 'model_recovered', 'model_added',
+          'model_removed', 'model_expiring')),
+        model_id TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        run_id INTEGER REFERENCES runs (id) ON DELETE SET NULL,
+        dedupe_key TEXT NOT NULL UNIQUE,
+        title TEXT NOT NULL,
+        message TEXT NOT NULL,
+        details TEXT NOT NULL DEFAULT '{}'
+      )`,
+      `CREATE INDEX idx_alert_events_at ON alert_events (at)`,
+      `CREATE INDEX idx_alert_events_model_at ON alert_events (model_id, at)`,
+      // The outbox. `target` is a hash of the webhook URL, never the URL: it holds a token.
+      `CREATE TABLE alert_deliveries (
+        id INTEGER PRIMARY KEY,
+        event_id INTEGER NOT NULL REFERENCES alert_events (id) ON DELETE CASCADE,
+        target TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'failed')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL,
+        last_error TEXT,
+        created_at INTEGER NOT NULL,
+        delivered_at INTEGER,
+        UNIQUE (event_id, target)
+      )`,
+      `CREATE INDEX idx_alert_deliveries_due ON alert_deliveries (status, next_attempt_at)`,
+      // GET /models/{author}/{slug}/endpoints, once per model per scan: one fetch row, and a
+      // row per endpoint (provider) it listed.
+      `CREATE TABLE endpoint_fetches (
+        id INTEGER PRIMARY KEY,
+        model_id TEXT NOT NULL,
+        run_id INTEGER REFERENCES runs (id) ON DELETE SET NULL,
+        fetched_at INTEGER NOT NULL,
+        endpoint_count INTEGER NOT NULL
+      )`,
+      `CREATE INDEX idx_endpoint_fetches_model_at ON endpoint_fetches (model_id, fetched_at)`,
+      `CREATE INDEX idx_endpoint_fetches_at ON endpoint_fetches (fetched_at)`,
+      `CREATE TABLE endpoint_stats (
+        id INTEGER PRIMARY KEY,
+        fetch_id INTEGER NOT NULL REFERENCES endpoint_fetches (id) ON DELETE CASCADE,
+        provider_name TEXT,
+        tag TEXT,
+        name TEXT,
+        status INTEGER,
+        context_length INTEGER,
+        max_completion_tokens INTEGER,
+        quantization TEXT,
+        uptime_5m REAL,
+        uptime_30m REAL,
+        uptime_1d REAL,
+        latency_p50_ms REAL,
+        latency_p75_ms REAL,
+        latency_p90_ms REAL,
+        latency_p99_ms REAL,
+        throughput_p50 REAL,
+        throughput_p75 REAL,
+        throughput_p90 REAL,
+        throughput_p99 REAL
+      )`,
+      `CREATE INDEX idx_endpoint_stats_fetch ON endpoint_stats (fetch_id)`,
+    ],
+  },
+  {
+    version: 4,
+    name: "regions: the region of each run and check",
+    sql: [
+      // OPENROUTER_SCOUT_REGION of the process that scanned; NULL for untagged (older) rows.
+      // No index on checks: reads go through (model_id, checked_at), and each index would be
+      // one more write per check, across the ocean for a far region.
+      `ALTER TABLE runs ADD COLUMN region TEXT`,
+      `ALTER TABLE checks ADD COLUMN region TEXT`,
+      // The scheduler's "last scan of this region" (interval timing per region).
+      `CREATE INDEX idx_runs_region_started_at ON runs (region, started_at)`,
     ],
   },
 ];

@@ -1,5 +1,5 @@
 /** Opening the database: local file (default) or a remote libSQL server, then migrations. */
-import { type Client, createClient } from "@libsql/client";
+import type { Client, Config } from "@libsql/client";
 import { dirname } from "node:path";
 import { describeError, StoreError } from "./errors.ts";
 import { migrate } from "./migrations.ts";
@@ -38,7 +38,7 @@ export async function openStore(opts: OpenOptions = {}): Promise<Store> {
     throw new StoreError(`bad database location: ${describeError(e, [token])}`);
   }
   const connect = async (): Promise<Client> => {
-    const client = createClient({
+    const client = (await clientFactory(target.local))({
       url: target.url,
       authToken: target.local ? undefined : token,
       // One connection for a local database: PRAGMAs are per connection, and the client's pool
@@ -64,6 +64,17 @@ export async function openStore(opts: OpenOptions = {}): Promise<Store> {
     }
     throw new StoreError(`cannot open database ${target.label}: ${describeError(e, [token])}`);
   }
+}
+
+/**
+ * The libSQL client for a target, loaded on first use. The default entry loads libSQL's native
+ * addon as it is imported (it needs --allow-ffi and a platform that loads native code); a remote
+ * database needs only HTTP, so it gets the web entry and never loads the addon.
+ */
+async function clientFactory(local: boolean): Promise<(config: Config) => Client> {
+  return local
+    ? (await import("@libsql/client")).createClient
+    : (await import("@libsql/client/web")).createClient;
 }
 
 /**

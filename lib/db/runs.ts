@@ -19,6 +19,8 @@ export interface RunRow {
   host: string | null;
   /** Written every few seconds while the scan's process is alive. */
   heartbeat_at: number | null;
+  /** OPENROUTER_SCOUT_REGION of the process that ran it; null when untagged. */
+  region: string | null;
 }
 
 export interface NewRun {
@@ -26,6 +28,7 @@ export interface NewRun {
   started_at: number;
   pid?: number;
   host?: string;
+  region?: string | null;
 }
 
 export interface RunEnd {
@@ -35,7 +38,7 @@ export interface RunEnd {
 }
 
 const RUN_COLUMNS = `id, started_at, finished_at, status, "trigger", total_models, ok_count,
-  failed_count, skipped_count, error, pid, host, heartbeat_at`;
+  failed_count, skipped_count, error, pid, host, heartbeat_at, region`;
 
 /** The per-run counts, recomputed from the checks table (the source of truth). */
 const COUNTS_FROM_CHECKS = `
@@ -61,19 +64,21 @@ export function toRunRow(r: Row): RunRow {
     pid: numOrNull(r.pid),
     host: strOrNull(r.host),
     heartbeat_at: numOrNull(r.heartbeat_at),
+    region: strOrNull(r.region),
   };
 }
 
 export async function startRun(client: Client, r: NewRun): Promise<number> {
   const rs = await client.execute({
-    sql: `INSERT INTO runs (started_at, status, "trigger", pid, host, heartbeat_at)
-      VALUES (?, 'running', ?, ?, ?, ?) RETURNING id`,
+    sql: `INSERT INTO runs (started_at, status, "trigger", pid, host, heartbeat_at, region)
+      VALUES (?, 'running', ?, ?, ?, ?, ?) RETURNING id`,
     args: [
       intOrNull(r.started_at),
       r.trigger,
       intOrNull(r.pid),
       cleanTextOrNull(r.host),
       intOrNull(r.started_at),
+      cleanTextOrNull(r.region),
     ],
   });
   return num(rs.rows[0].id);
@@ -154,6 +159,18 @@ export async function listRuns(client: Client, limit: number): Promise<RunRow[]>
     args: [clampLimit(limit)],
   });
   return rs.rows.map(toRunRow);
+}
+
+/** When the latest run of `region` (null: the untagged ones) started; null if it has none. */
+export async function lastRunStartedAt(
+  client: Client,
+  region: string | null,
+): Promise<number | null> {
+  const rs = await client.execute({
+    sql: "SELECT MAX(started_at) AS at FROM runs WHERE region IS ?",
+    args: [region],
+  });
+  return numOrNull(rs.rows[0]?.at);
 }
 
 export async function getRun(client: Client, id: number): Promise<RunRow | null> {

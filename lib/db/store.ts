@@ -2,16 +2,22 @@
 import type { Client } from "@libsql/client";
 import type { CatalogModel } from "../openrouter/types.ts";
 import type { CheckResult } from "../scan/check.ts";
+import * as bulk from "./bulk.ts";
+import type { BulkReport, BulkRun } from "./bulk.ts";
 import * as catalog from "./catalog.ts";
 import type { CatalogDiff, CatalogEventRow, ModelRow } from "./catalog.ts";
 import * as checks from "./checks.ts";
 import type { CheckQuery, CheckRow } from "./checks.ts";
 import * as leases from "./leases.ts";
 import type { LeaseRow } from "./leases.ts";
+import * as retention from "./retention.ts";
+import type { PruneOptions, PruneReport } from "./retention.ts";
 import * as runs from "./runs.ts";
 import type { NewRun, RunEnd, RunLiveness, RunRow } from "./runs.ts";
 
+export type { BulkReport, BulkRun } from "./bulk.ts";
 export type { CatalogDiff, CatalogEventKind, CatalogEventRow, ModelRow } from "./catalog.ts";
+export type { PruneOptions, PruneReport } from "./retention.ts";
 export type { CheckQuery, CheckRow } from "./checks.ts";
 export type { LeaseRow } from "./leases.ts";
 export type { NewRun, RunEnd, RunLiveness, RunRow } from "./runs.ts";
@@ -36,9 +42,17 @@ export interface Store {
   syncCatalog(free: CatalogModel[], at: number, runId: number | null): Promise<CatalogDiff>;
   /** Committed (durable against a process crash) when the promise resolves. */
   insertCheck(runId: number, c: CheckResult): Promise<number>;
+  /** Finished runs and their checks in one transaction, rollups included (bulk.ts). */
+  writeBulk(runs: readonly BulkRun[]): Promise<BulkReport>;
+  /** Raw checks of runs already written, without rollups (bulk.ts). */
+  writeRawChecks(rows: readonly { runId: number; check: CheckResult }[]): Promise<void>;
+  /** Deletes raw checks older than the retention window, in small batches (retention.ts). */
+  pruneChecks(opts: PruneOptions): Promise<PruneReport>;
   /** Newest first. */
   listRuns(limit: number): Promise<RunRow[]>;
   getRun(id: number): Promise<RunRow | null>;
+  /** When the latest run of `region` (null: untagged runs) started; null when it has none. */
+  lastRunStartedAt(region: string | null): Promise<number | null>;
   /** Ordered by id. */
   listModels(opts?: { presentOnly?: boolean }): Promise<ModelRow[]>;
   getModel(id: string): Promise<ModelRow | null>;
@@ -65,8 +79,12 @@ export function createStore(client: Client): Store {
     finishRun: (runId, r) => runs.finishRun(client, runId, r),
     syncCatalog: (free, at, runId) => catalog.syncCatalog(client, free, at, runId),
     insertCheck: (runId, c) => checks.insertCheck(client, runId, c),
+    writeBulk: (r) => bulk.writeBulk(client, r),
+    writeRawChecks: (rows) => bulk.writeRawChecks(client, rows),
+    pruneChecks: (opts) => retention.pruneChecks(client, opts),
     listRuns: (limit) => runs.listRuns(client, limit),
     getRun: (id) => runs.getRun(client, id),
+    lastRunStartedAt: (region) => runs.lastRunStartedAt(client, region),
     listModels: (opts) => catalog.listModels(client, opts),
     getModel: (id) => catalog.getModel(client, id),
     listChecks: (opts) => checks.listChecks(client, opts),

@@ -7,6 +7,14 @@ import { HEARTBEAT_MS, STALE_RUN_MS } from "./liveness.ts";
  * with the run's heartbeat and expires on its own when its holder dies.
  */
 export const SCAN_LEASE = "scan";
+
+/**
+ * The scan lease of a region (OPENROUTER_SCOUT_REGION): scanners in different regions sharing
+ * one database scan in parallel, never two in the same region. Untagged ones share SCAN_LEASE.
+ */
+export function scanLeaseName(region: string | null | undefined): string {
+  return region ? `${SCAN_LEASE}:${region}` : SCAN_LEASE;
+}
 /** As long as a run may stay silent before it counts as dead: the two judgements agree. */
 export const SCAN_LEASE_TTL_MS = STALE_RUN_MS;
 
@@ -26,20 +34,21 @@ export type LeaseOutcome<T> =
   | { acquired: false; heldBy: LeaseRow | null };
 
 /**
- * Runs `scan` while holding the scan lease; `{acquired: false}` at once if another process
- * holds it. Lease times are wall-clock: other processes read them.
+ * Runs `scan` while holding the scan lease `name` (see scanLeaseName); `{acquired: false}` at
+ * once if another process holds it. Lease times are wall-clock: other processes read them.
  */
 export async function withScanLease<T>(
   store: Store,
   holder: string,
   scan: () => Promise<T>,
   log: (message: string) => void = () => {},
+  name: string = SCAN_LEASE,
 ): Promise<LeaseOutcome<T>> {
-  if (!await store.acquireLease(SCAN_LEASE, holder, Date.now(), SCAN_LEASE_TTL_MS)) {
-    return { acquired: false, heldBy: await store.getLease(SCAN_LEASE, Date.now()) };
+  if (!await store.acquireLease(name, holder, Date.now(), SCAN_LEASE_TTL_MS)) {
+    return { acquired: false, heldBy: await store.getLease(name, Date.now()) };
   }
   const renew = setInterval(() => {
-    store.renewLease(SCAN_LEASE, holder, Date.now(), SCAN_LEASE_TTL_MS)
+    store.renewLease(name, holder, Date.now(), SCAN_LEASE_TTL_MS)
       .then((held) =>
         held || log("warning: the scan lease was lost (the database was unreachable?)")
       )
@@ -49,6 +58,6 @@ export async function withScanLease<T>(
     return { acquired: true, value: await scan() };
   } finally {
     clearInterval(renew);
-    await store.releaseLease(SCAN_LEASE, holder).catch(() => {});
+    await store.releaseLease(name, holder).catch(() => {});
   }
 }

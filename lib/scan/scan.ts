@@ -1,9 +1,12 @@
 import type { Store } from "../db/store.ts";
+import { explainStoreError } from "../db/errors.ts";
 import { filterModels, freeModels } from "../openrouter/catalog.ts";
+import type { EndpointsFetcher } from "../openrouter/endpoints.ts";
 import type { CatalogModel, KeyInfo } from "../openrouter/types.ts";
 import type { CheckResult, RunTrigger, SkipReason } from "./check.ts";
 import type { Clock } from "./clock.ts";
 import { HEARTBEAT_MS } from "./liveness.ts";
+import { collectEndpointStats } from "./endpoint_stats.ts";
 import { createPacer, type Pacer } from "./pacer.ts";
 import { type ChatFn, probeModel, type ScanStop, skipped } from "./probe.ts";
 
@@ -29,6 +32,10 @@ export interface ScanSettings {
   rpm: number;
   modelIdContains: string[];
   maxModels: number | null;
+  /** OPENROUTER_SCOUT_REGION: stored on the run and each of its checks; unset means untagged. */
+  region?: string | null;
+  /** Only these exact ids (the spread schedule's turn, lib/planner/spread.ts); unset: all. */
+  onlyModelIds?: readonly string[] | null;
 }
 
 export interface ScanProgress {
@@ -40,11 +47,13 @@ export interface ScanProgress {
   startedAt: number;
 }
 
-/** What the scan needs from OpenRouter: three calls, nothing else. */
+/** What the scan needs from OpenRouter: three calls, and optionally a fourth. */
 export interface OpenRouterPort {
   listModels(signal?: AbortSignal): Promise<CatalogModel[]>;
   getKey(signal?: AbortSignal): Promise<KeyInfo>;
   chat: ChatFn;
+  /** OpenRouter's own per-endpoint stats, read once per model beside the probes (no quota). */
+  getEndpoints?: EndpointsFetcher;
 }
 
 export interface ScanDeps {
@@ -63,6 +72,8 @@ export interface ScanDeps {
   pacer?: Pacer;
   /** Called once the run is recorded, with its id. */
   onStart?: (runId: number) => void;
+  /** How long GET /models may take (default: the request timeout, at least 30 s); tests shorten it. */
+  catalogTimeoutMs?: number;
 }
 
 /** Free requests a day: 50 on a free account, 1000 once 10 credits were bought. */
@@ -82,6 +93,7 @@ export async function runScan(settings: ScanSettings, deps: ScanDeps): Promise<S
     started_at: startedAt,
     pid: Deno.pid,
     host: hostname(),
+    region: settings.region ?? null,
   });
   deps.onStart?.(runId);
   const results: CheckResult[] = [];
@@ -96,7 +108,7 @@ export async function runScan(settings: ScanSettings, deps: ScanDeps): Promise<S
     end = await scanModels(runId, settings, deps, results);
   } catch (err) {
     // A store write failed mid-scan: what was written stays; the run says why it ended.
-    end = { status: "failed", error: `scan stopped: ${(err as Error).message}` };
+    end = { status: "failed", error: `scan stopped: ${explainStoreError(err)}` };
   } finally {
     clearInterval(heartbeat);
   }
@@ -145,7 +157,10 @@ async function scanModels(
   let selected: CatalogModel[];
   try {
     const catalog = await openrouter.listModels(
-      AbortSignal.any([signal, AbortSignal.timeout(Math.max(timeoutMs, 30_000))]),
+      AbortSignal.any([
+        signal,
+        AbortSignal.timeout(deps.catalogTimeoutMs ?? Math.max(timeoutMs, 30_000)),
+      ]),
     );
     const free = freeModels(catalog);
     if (free.length === 0) {
@@ -160,6 +175,10 @@ async function scanModels(
       idContains: settings.modelIdContains,
       maxModels: settings.maxModels,
     });
+    if (settings.onlyModelIds) {
+      const only = new Set(settings.onlyModelIds);
+      selected = selected.filter((m) => only.has(m.id));
+    }
     const notText = free.length - textModels.length;
     log(
       `${free.length} free models in the catalog, ${selected.length} selected` +
@@ -174,6 +193,19 @@ async function scanModels(
   }
   await store.setRunTotal(runId, selected.length);
   if (key) logBudget(key, selected.length, settings.maxRetries, log);
+  // Beside the probes, outside the pacer; awaited at the end, never failing the scan.
+  const endpointStats = openrouter.getEndpoints
+    ? collectEndpointStats({
+      fetcher: openrouter.getEndpoints,
+      store,
+      runId,
+      modelIds: selected.map((m) => m.id),
+      clock,
+      timeoutMs,
+      signal,
+      log,
+    })
+    : null;
 
   const progress: ScanProgress = {
     done: 0,
@@ -228,6 +260,7 @@ async function scanModels(
   // Every worker runs to its end (each check is stored as it finishes) before a failure
   // is reported.
   const settled = await Promise.allSettled(workers);
+  await endpointStats;
   const crash = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
   if (crash) throw crash.reason;
 

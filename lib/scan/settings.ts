@@ -12,5 +12,6 @@ export function scanSettingsOf(config: Config): ScanSettings {
     rpm: config.rpm,
     modelIdContains: config.modelIdContains,
     maxModels: config.maxModels,
+    region: config.region,
   };
 }

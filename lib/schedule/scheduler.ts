@@ -1,7 +1,8 @@
 import type { Store } from "../db/store.ts";
+import { explainStoreError } from "../db/errors.ts";
 import type { Log } from "../log.ts";
 import type { CheckResult, RunTrigger } from "../scan/check.ts";
-import { leaseHolder, SCAN_LEASE, withScanLease } from "../scan/lease.ts";
+import { leaseHolder, scanLeaseName, withScanLease } from "../scan/lease.ts";
 import { runIsAlive } from "../scan/liveness.ts";
 import {
   type OpenRouterPort,
@@ -12,6 +13,7 @@ import {
 } from "../scan/scan.ts";
 import { systemClock } from "../scan/clock.ts";
 import type { ScanControl, ScannerStatus, ScanRequestResult } from "../web/deps.ts";
+import type { SpreadTurn } from "../planner/service.ts";
 import { describeTiming, nextCronRun, type Timing } from "./timing.ts";
 
 /** The signature of Deno.cron with options; tests pass their own to fire ticks by hand. */
@@ -34,6 +36,13 @@ export interface SchedulerOptions {
   now?: () => number;
   /** Called after every scan this process ran (the dashboard's live refresh, alerts later). */
   onScanEnd?: (outcome: ScanOutcome) => void;
+  /** After each scan, raw checks older than this many days are pruned (lib/db/retention.ts). */
+  retentionDays?: number;
+  /**
+   * OPENROUTER_SCOUT_SPREAD_CHECKS: instead of a full scan per interval, every minute's tick
+   * checks the models of the plan's current slot (lib/planner/spread.ts), once per slot.
+   */
+  spread?: { turn(): Promise<SpreadTurn> } | null;
 }
 
 export interface Scheduler extends ScanControl {
@@ -72,16 +81,49 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
   const cron: CronRegister = opts.cron ??
     ((name, schedule, options, handler) => Deno.cron(name, schedule, options, handler));
   const holder = leaseHolder();
+  // Per region: scanners of several regions share the database, one scan at a time in each.
+  const region = opts.settings.region ?? null;
+  const lease = scanLeaseName(region);
   const stopping = new AbortController();
   const startedAt = now();
   let current: CurrentScan | null = null;
   let cronRegistered: Promise<void> | null = null;
+  /**
+   * The scan on start found the lease held (e.g. by the process this one replaced, killed with
+   * its scan unfinished, whose lease lives on for SCAN_LEASE_TTL_MS): the next ticks start it
+   * once the lease is free, unless another process completed a scan in the meantime.
+   */
+  let startPending = false;
+
+  /** Closes runs whose process died (crash, kill -9), here or in another process. */
+  async function closeAbandonedRuns(): Promise<void> {
+    const closed = await opts.store.markInterruptedRuns(
+      now(),
+      (run, last) => run.id === current?.runId || runIsAlive(run, last, now()),
+    );
+    if (closed > 0) opts.log(`marked ${closed} abandoned run(s) as interrupted`);
+  }
+
+  /** The spread plan's last slot that started its scan. */
+  let spreadSlot: number | null = null;
+  let spreadSlotMs = 0;
+
+  /** Spread mode: the current slot's models, unless that slot already started its scan. */
+  async function spreadTick(spread: { turn(): Promise<SpreadTurn> }): Promise<void> {
+    const turn = await spread.turn();
+    spreadSlotMs = turn.slotMs;
+    if (turn.slot === spreadSlot || turn.modelIds.length === 0) return;
+    if (await launch("schedule", turn.modelIds) === "started") spreadSlot = turn.slot;
+  }
 
   /** Starts a scan unless one runs here or elsewhere; returns at once. */
-  async function launch(trigger: RunTrigger): Promise<ScanRequestResult> {
+  async function launch(
+    trigger: RunTrigger,
+    onlyModelIds: readonly string[] | null = null,
+  ): Promise<ScanRequestResult> {
     if (!opts.openrouter) return "disabled";
     if (current || stopping.signal.aborted) return "busy";
-    if (await opts.store.getLease(SCAN_LEASE, now())) return "busy";
+    if (await opts.store.getLease(lease, now())) return "busy";
     const openrouter = opts.openrouter;
     const controller = new AbortController();
     const scan: CurrentScan = {
@@ -94,17 +136,27 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
     current = scan;
     scan.done = (async () => {
       try {
-        const leased = await withScanLease(opts.store, holder, () =>
-          runScan(opts.settings, {
-            openrouter,
-            store: opts.store,
-            clock: systemClock,
-            log: opts.log,
-            signal: controller.signal,
-            trigger,
-            onStart: (runId) => scan.runId = runId,
-            onProgress: (p) => scan.progress = p,
-          }), opts.log);
+        const leased = await withScanLease(
+          opts.store,
+          holder,
+          async () => {
+            // Holding the lease, the runs of lease-holding scans that went silent are over.
+            await closeAbandonedRuns();
+            const settings = onlyModelIds ? { ...opts.settings, onlyModelIds } : opts.settings;
+            return await runScan(settings, {
+              openrouter,
+              store: opts.store,
+              clock: systemClock,
+              log: opts.log,
+              signal: controller.signal,
+              trigger,
+              onStart: (runId) => scan.runId = runId,
+              onProgress: (p) => scan.progress = p,
+            });
+          },
+          opts.log,
+          lease,
+        );
         if (!leased.acquired) {
           opts.log(`scan not started: another process is scanning (${leased.heldBy?.holder})`);
           return;
@@ -114,8 +166,16 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
           `scan ${o.run_id} ${o.status}: ${summary(o.results)}${o.error ? ` — ${o.error}` : ""}`,
         );
         opts.onScanEnd?.(o);
+        if (opts.retentionDays) {
+          const p = await opts.store.pruneChecks({
+            retentionDays: opts.retentionDays,
+            now: now(),
+            signal: stopping.signal,
+          });
+          if (p.deleted > 0) opts.log(`retention: pruned ${p.deleted} raw checks`);
+        }
       } catch (err) {
-        opts.log(`scan failed: ${(err as Error).message}`);
+        opts.log(`scan failed: ${explainStoreError(err)}`);
       } finally {
         current = null;
       }
@@ -123,14 +183,16 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
     return "started";
   }
 
-  /** The start time of the latest run of any process, or null on a fresh database. */
+  /** The start time of this region's latest run, whichever process ran it; null if none. */
   async function lastRunStart(): Promise<number | null> {
-    const [last] = await opts.store.listRuns(1);
-    return last?.started_at ?? null;
+    return await opts.store.lastRunStartedAt(region);
   }
 
   async function nextScanAt(): Promise<number | null> {
     if (!opts.openrouter) return null;
+    if (opts.spread && spreadSlotMs > 0) {
+      return (Math.floor(now() / spreadSlotMs) + 1) * spreadSlotMs;
+    }
     if (opts.timing.kind === "cron") return nextCronRun(opts.timing.expression, now());
     const last = await lastRunStart();
     const base = last ?? (opts.scanOnStart ? now() : startedAt);
@@ -139,20 +201,34 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
 
   async function tick(): Promise<void> {
     try {
-      // Close runs whose process died (crash, kill -9), here or in another process.
-      const closed = await opts.store.markInterruptedRuns(
-        now(),
-        (run, last) => run.id === current?.runId || runIsAlive(run, last, now()),
-      );
-      if (closed > 0) opts.log(`marked ${closed} abandoned run(s) as interrupted`);
+      await closeAbandonedRuns();
+      if (opts.spread) return await spreadTick(opts.spread);
+      if (startPending && await pendingStartDue()) {
+        if (await launch("schedule") !== "busy") startPending = false;
+        return;
+      }
       if (opts.timing.kind === "interval") {
         const due = await nextScanAt();
         if (due === null || due > now()) return;
       }
       await launch("schedule");
     } catch (err) {
-      opts.log(`scheduled scan not started: ${(err as Error).message}`);
+      opts.log(`scheduled scan not started: ${explainStoreError(err)}`);
     }
+  }
+
+  /** Whether the pending scan on start should run now; clears it if another process scanned. */
+  async function pendingStartDue(): Promise<boolean> {
+    const last = (await opts.store.listRuns(20)).find((r) => r.region === region);
+    if (last?.status === "running") return false;
+    if (
+      last && last.started_at >= startedAt &&
+      (last.status === "completed" || last.status === "quota_exhausted")
+    ) {
+      startPending = false;
+      return false;
+    }
+    return true;
   }
 
   return {
@@ -161,13 +237,27 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
         opts.log(DISABLED_REASON);
         return;
       }
-      const schedule = opts.timing.kind === "cron" ? opts.timing.expression : "* * * * *";
+      const schedule = opts.timing.kind === "cron" && !opts.spread
+        ? opts.timing.expression
+        : "* * * * *";
       cronRegistered = cron("scouter-scan", schedule, {
         backoffSchedule: [],
         signal: stopping.signal,
-      }, tick);
-      opts.log(`scanning ${describeTiming(opts.timing)}`);
-      if (opts.scanOnStart) await launch("schedule");
+      }, async () => {
+        await tick();
+        // The job lasts as long as the scan it started: on Deno Deploy an instance may be
+        // stopped once no handler is running, and Deno.cron skips ticks while one is.
+        await current?.done;
+      });
+      opts.log(
+        `scanning ${describeTiming(opts.timing)}${opts.spread ? ", spread over the day" : ""}`,
+      );
+      if (opts.spread) {
+        if (opts.scanOnStart) await spreadTick(opts.spread);
+      } else if (opts.scanOnStart && await launch("schedule") === "busy") {
+        startPending = true;
+        opts.log("another scan holds the database: the scan on start waits for it to end");
+      }
     },
     async stop() {
       stopping.abort();
@@ -196,7 +286,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
             started_at: new Date(current.startedAt).toISOString(),
             progress: current.progress,
           }
-          : await runningElsewhere(opts.store, now()),
+          : await runningElsewhere(opts.store, now(), lease, region),
         next_scan_at: next === null ? null : new Date(next).toISOString(),
       };
     },
@@ -204,9 +294,16 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
 }
 
 /** A live scan of another process on this database, with its progress read from its checks. */
-async function runningElsewhere(store: Store, now: number): Promise<ScannerStatus["running"]> {
-  if (!await store.getLease(SCAN_LEASE, now)) return null;
-  const [run] = (await store.listRuns(5)).filter((r) => r.status === "running");
+async function runningElsewhere(
+  store: Store,
+  now: number,
+  lease: string,
+  region: string | null,
+): Promise<ScannerStatus["running"]> {
+  if (!await store.getLease(lease, now)) return null;
+  const [run] = (await store.listRuns(5)).filter((r) =>
+    r.status === "running" && r.region === region
+  );
   if (!run) return null;
   const checks = await store.listChecks({ runId: run.id });
   const ok = checks.filter((c) => c.status === "ok").length;

@@ -3,6 +3,7 @@ import { compress } from "hono/compress";
 import { createApi } from "../../routes/api/mod.ts";
 import { createPages } from "../../routes/pages/mod.tsx";
 import { staticHandler } from "./assets.ts";
+import { security } from "./security.ts";
 import type { AppDeps } from "./deps.ts";
 
 /**
@@ -11,6 +12,7 @@ import type { AppDeps } from "./deps.ts";
  */
 export function createApp(deps: AppDeps, log: (message: string) => void = console.error): Hono {
   const app = new Hono();
+  app.use(security()); // first: its headers go on every response, errors and 404s included
   app.use(compress());
   app.get("/static/*", staticHandler());
   app.route("/", createApi(deps));

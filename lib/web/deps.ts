@@ -1,4 +1,5 @@
 import type { Store } from "../db/store.ts";
+import type { QuotaPlan } from "../planner/budget.ts";
 import type { ScanProgress } from "../scan/scan.ts";
 
 /** What the server's scheduler tells the pages and the API about scanning. */
@@ -36,4 +37,6 @@ export interface AppDeps {
   now: () => number;
   /** POST /api/scan needs `Authorization: Bearer <adminToken>`; null turns it off (403). */
   adminToken: string | null;
+  /** The quota planner's view of the schedule (lib/planner); unset: not shown. */
+  quota?: () => Promise<QuotaPlan | null>;
 }

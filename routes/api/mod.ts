@@ -14,9 +14,16 @@ import type { AppDeps } from "../../lib/web/deps.ts";
 import { validationHook } from "./errors.ts";
 import { metaRoutes } from "./meta.ts";
 import { modelRoutes } from "./models.ts";
+import { regionRoutes } from "./regions.ts";
 import { runRoutes } from "./runs.ts";
 import { scanRoutes } from "./scan.ts";
 import { summaryRoutes } from "./summary.ts";
+import { badgeRoutes } from "./badges.ts";
+import { eventRoutes } from "./events.ts";
+import { exportRoutes } from "./export.ts";
+import { metricRoutes } from "./metrics.ts";
+import { openRouterStatsRoutes } from "./openrouter_stats.ts";
+import { recommendRoutes } from "./recommend.ts";
 
 export { OPENAPI_INFO } from "./meta.ts";
 
@@ -39,10 +46,17 @@ export function createApi(deps: AppDeps): OpenAPIHono {
   });
 
   summaryRoutes(api, deps);
+  regionRoutes(api, deps); // before modelRoutes: it falls through for any other model path
   modelRoutes(api, deps);
   runRoutes(api, deps);
   scanRoutes(api, deps);
   metaRoutes(api, deps);
+  eventRoutes(api, deps); // also /feed.xml
+  recommendRoutes(api, deps);
+  metricRoutes(api, deps); // /metrics
+  badgeRoutes(api, deps); // /badge/*
+  exportRoutes(api, deps);
+  openRouterStatsRoutes(api, deps);
 
   // Last: whatever under /api/ no route above answered.
   api.all(

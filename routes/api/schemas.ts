@@ -21,7 +21,8 @@ import {
 
 export const RangeSchema = z.enum(RANGES, { error: `must be one of ${RANGES.join(", ")}` })
   .openapi("Range", {
-    description: "A time range ending now: the last 24 hours, 7, 30 or 90 days.",
+    description: "A time range ending now: the last 24 hours, 7, 30 or 90 days, or 1 year " +
+      "(365 days).",
   });
 
 export const HealthSchema = z.enum(HEALTHS, { error: `must be one of ${HEALTHS.join(", ")}` })
@@ -82,7 +83,7 @@ export const RunsQuery = z.object({
 // ---- Responses --------------------------------------------------------------------------
 
 export const ErrorSchema = z.object({
-  error: z.string().openapi({ example: "range: must be one of 24h, 7d, 30d, 90d" }),
+  error: z.string().openapi({ example: "range: must be one of 24h, 7d, 30d, 90d, 1y" }),
 }).openapi("Error", { description: "Every error of the API has this shape." });
 
 const CheckStatusSchema = z.enum(CHECK_STATUSES).openapi("CheckStatus", {
@@ -117,10 +118,14 @@ export const RangeStatsSchema = z.object({
   uptime: z.number().nullable().openapi({
     description: "ok / checks × 100, one decimal; null when nothing was measured (no data).",
   }),
-  p50_latency_ms: ms("Median latency of the ok checks (nearest rank)."),
+  p50_latency_ms: ms(
+    "Median latency of the ok checks (nearest rank, from the rollups' histograms: within 5 %).",
+  ),
   p95_latency_ms: ms("95th percentile latency of the ok checks."),
+  p99_latency_ms: ms("99th percentile latency of the ok checks."),
   p50_ttft_ms: ms("Median time to first token of the ok checks."),
   p95_ttft_ms: ms("95th percentile time to first token of the ok checks."),
+  p99_ttft_ms: ms("99th percentile time to first token of the ok checks."),
   failures_by_category: FailureCountsSchema,
 }).openapi("RangeStats");
 
@@ -187,6 +192,7 @@ export const ModelDetailSchema = z.object({
     "7d": RangeStatsSchema,
     "30d": RangeStatsSchema,
     "90d": RangeStatsSchema,
+    "1y": RangeStatsSchema,
   }),
   events: z.array(CatalogEventSchema).openapi({ description: "Newest first." }),
 }).openapi("ModelDetail");

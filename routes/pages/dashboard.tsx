@@ -19,9 +19,14 @@ import { ScanningOffNotice } from "../../components/ScanningOffNotice.tsx";
 import { Section } from "../../components/Section.tsx";
 import { Shell } from "../../components/Shell.tsx";
 import { sendPage } from "./render.ts";
+import { dashboardInsights } from "./insights.ts";
+import { QuotaCard, QuotaWarning } from "../../components/QuotaCard.tsx";
+import { RecentAlerts } from "../../components/RecentAlerts.tsx";
+import { RecommendCard } from "../../components/RecommendCard.tsx";
 
 export async function dashboardPage(c: Context, deps: AppDeps): Promise<Response> {
   const now = deps.now();
+  const pendingInsights = dashboardInsights(deps, now); // beside the reads below
   const [scanning, summary, models, lastRun, fleet] = await Promise.all([
     deps.scanner.status(),
     fleetSummary(deps.store, now),
@@ -29,6 +34,7 @@ export async function dashboardPage(c: Context, deps: AppDeps): Promise<Response
     lastFinishedRun(deps.store),
     fleetAvailability(deps.store, "7d", now),
   ]);
+  const insights = await pendingInsights;
   const table = parseTableState(new URL(c.req.url).searchParams);
   const fresh = models.length === 0 && summary.last_updated === null;
 
@@ -36,6 +42,7 @@ export async function dashboardPage(c: Context, deps: AppDeps): Promise<Response
     <Shell current="dashboard">
       <h1 class="sr-only">Scouter: OpenRouter free models</h1>
       {!scanning.enabled && <ScanningOffNotice reason={scanning.disabled_reason} />}
+      <QuotaWarning plan={insights.quota} />
 
       <div class="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-6">
         <FleetCards summary={summary} />
@@ -48,6 +55,15 @@ export async function dashboardPage(c: Context, deps: AppDeps): Promise<Response
 
       {fresh ? <EmptyState scanning={scanning} /> : (
         <>
+          {insights.recommendation && (
+            <Section
+              id="recommend"
+              title="Best free models now"
+              intro="Working models ranked by how reliably they answered over 24 hours, then by speed."
+            >
+              <RecommendCard result={insights.recommendation} />
+            </Section>
+          )}
           <Section
             id="availability"
             title="Availability of the free fleet"
@@ -62,7 +78,18 @@ export async function dashboardPage(c: Context, deps: AppDeps): Promise<Response
           >
             <Island name="ModelTable" props={{ rows: models.map(toModelRow), initial: table }} />
           </Section>
+          {insights.alerts && (
+            <Section id="alerts" title="Recent alerts">
+              <RecentAlerts events={insights.alerts} now={now} />
+            </Section>
+          )}
         </>
+      )}
+
+      {insights.quota && (
+        <Section id="quota" title="Daily free quota">
+          <QuotaCard plan={insights.quota} />
+        </Section>
       )}
 
       <Section id="definitions" title="What the statuses mean">

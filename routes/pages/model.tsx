@@ -20,6 +20,10 @@ import { UptimeLegend, UptimeStrip } from "../../components/UptimeStrip.tsx";
 import { UptimeCards } from "../../components/UptimeCards.tsx";
 import { notFoundPage } from "./not_found.tsx";
 import { sendPage } from "./render.ts";
+import { comparesRegions, regionStats } from "../../lib/stats/regions.ts";
+import { RegionTable } from "../../components/RegionTable.tsx";
+import { openRouterStatsOf } from "./insights.ts";
+import { OpenRouterStats } from "../../components/OpenRouterStats.tsx";
 
 export const MODEL_PREFIX = "/models/";
 /** Days in the status strip. */
@@ -50,6 +54,9 @@ export async function modelPage(c: Context, deps: AppDeps): Promise<Response> {
   if (id === null) return notFoundPage(c);
   const now = deps.now();
   const range = rangeParam(c.req.query("range"));
+  // Started with the page's other reads; settled (never left rejected) if the model is unknown.
+  const regionsRead = regionStats(deps.store, id, range, now);
+  regionsRead.catch(() => {});
   const [model, history, recent, days] = await Promise.all([
     modelDetail(deps.store, id, now),
     modelHistory(deps.store, id, range, now, CHART_CHECKS),
@@ -57,7 +64,9 @@ export async function modelPage(c: Context, deps: AppDeps): Promise<Response> {
     dailyUptime(deps.store, id, STRIP_DAYS, now),
   ]);
   if (!model) return notFoundPage(c, "Scouter knows no model with this id.");
+  const openRouter = await openRouterStatsOf(deps, model.model_id, now);
 
+  const regions = await regionsRead;
   const href = (r: Range) => `${modelHref(model.model_id)}?range=${r}#latency`;
   const page = (
     <Shell>
@@ -82,6 +91,22 @@ export async function modelPage(c: Context, deps: AppDeps): Promise<Response> {
         aside={<RangeTabs current={range} href={href} />}
       >
         <LatencyChart history={history} name={model.name} rangeLabel={RANGE_LABEL[range]} />
+      </Section>
+      {comparesRegions(regions) && (
+        <Section
+          id="regions"
+          title={`Latency by region, ${RANGE_LABEL[range]}`}
+          intro="Scanners in several places check this model (OPENROUTER_SCOUT_REGION); each row is what one of them measured."
+        >
+          <RegionTable regions={regions} now={now} />
+        </Section>
+      )}
+      <Section
+        id="openrouter"
+        title="OpenRouter's own stats"
+        intro="Per endpoint (provider), as OpenRouter reported them at the latest scan."
+      >
+        <OpenRouterStats fetch={openRouter} ours={model.range_stats["24h"]} now={now} />
       </Section>
       <Section id="failures" title={`Failures by category, ${RANGE_LABEL[range]}`}>
         <FailuresByCategory stats={model.range_stats[range]} />

@@ -196,7 +196,7 @@ Deno.test("GET /api/models: every model with the Python fields; range, status an
   const byName = await json<Obj[]>(await w.get("/api/models?q=quiet"));
   assert.deepEqual(byName.map((m) => m.model_id), ["quiet/listed:free"]);
 
-  await error(await w.get("/api/models?range=1y"), 400, /^range: must be one of 24h, 7d/);
+  await error(await w.get("/api/models?range=2y"), 400, /^range: must be one of 24h, 7d/);
   await error(await w.get("/api/models?status=sick"), 400, /^status: /);
 });
 
@@ -211,7 +211,7 @@ Deno.test("GET /api/models/{model_id}: raw and percent-encoded ids; 404 and 400"
   assert.deepEqual(raw.input_modalities, ["text"]);
   assert.deepEqual(raw.supported_parameters, ["max_tokens", "temperature"]);
   assert.equal(typeof raw.first_seen_at, "string");
-  assert.deepEqual(Object.keys(raw.range_stats as Obj), ["24h", "7d", "30d", "90d"]);
+  assert.deepEqual(Object.keys(raw.range_stats as Obj), ["24h", "7d", "30d", "90d", "1y"]);
   assert.equal(((raw.range_stats as Obj)["30d"] as Obj).checks, 4);
   assert.deepEqual((raw.events as Obj[]).map((e) => e.kind), ["added"]);
   // Only the encoded `/` and `:` forms mixed: still the same model.
@@ -349,13 +349,24 @@ Deno.test("GET /openapi.json: an OpenAPI 3 document of every endpoint, refs reso
   assert.equal((doc.info as Obj).version, SCOUTER_VERSION);
   const paths = doc.paths as Record<string, Record<string, Obj>>;
   assert.deepEqual(Object.keys(paths).sort(), [
+    "/api/events",
+    "/api/export/checks",
     "/api/models",
     "/api/models/{model_id}",
     "/api/models/{model_id}/history",
+    "/api/models/{model_id}/regions",
+    "/api/openrouter-stats",
+    "/api/recommend",
     "/api/runs",
     "/api/scan",
     "/api/summary",
+    "/badge/{model_id}/status.svg",
+    "/badge/{model_id}/uptime/24h.svg",
+    "/badge/{model_id}/uptime/30d.svg",
+    "/badge/{model_id}/uptime/7d.svg",
+    "/feed.xml",
     "/healthz",
+    "/metrics",
   ]);
   assert.deepEqual(Object.keys(paths["/api/scan"]), ["post"]);
   for (const [path, ops] of Object.entries(paths)) {
@@ -385,6 +396,8 @@ Deno.test("GET /openapi.json: an OpenAPI 3 document of every endpoint, refs reso
     "401",
     "403",
     "409",
+    "413",
+    "429",
     "503",
   ]);
   const components = doc.components as Obj;

@@ -1,0 +1,75 @@
+/**
+ * The quota planner on the dashboard: the account's daily free-model budget and how the
+ * schedule spends it; a warning when the schedule alone would exceed it.
+ */
+import type { ComponentChildren } from "preact";
+import type { QuotaPlan } from "../lib/planner/budget.ts";
+import { formatCount } from "../islands/format.ts";
+import { Code, Notice } from "./Notice.tsx";
+
+const TIER_TEXT = {
+  free: "free tier",
+  credits: "credits bought",
+  unknown: "tier unknown, planned as the free tier",
+} as const;
+
+/** Shown at the top of the dashboard when the schedule alone exceeds the quota. */
+export function QuotaWarning({ plan }: { plan: QuotaPlan | null }) {
+  if (!plan?.warning) return null;
+  return (
+    <Notice tone="warning" title="The schedule exceeds the daily free quota">
+      <p>{plan.warning}</p>
+      <p>
+        <a class="underline" href="#quota">How the schedule spends the quota</a>
+      </p>
+    </Notice>
+  );
+}
+
+export function QuotaCard({ plan }: { plan: QuotaPlan }) {
+  const spread = plan.mode === "spread";
+  return (
+    <div class="space-y-3 text-sm">
+      <dl class="grid gap-x-6 gap-y-2 sm:grid-cols-2 lg:grid-cols-4">
+        <Fact term="Daily budget">
+          {formatCount(plan.daily_budget)} requests ({TIER_TEXT[plan.tier]})
+        </Fact>
+        <Fact term="The schedule sends">
+          {formatCount(plan.requests_per_day_min)}–{formatCount(plan.requests_per_day_max)} a day
+          {spread
+            ? " (spread over the day)"
+            : ` (${plan.scans_per_day} scans × ${plan.models_per_scan} models)`}
+        </Fact>
+        <Fact term="Spent today">
+          {plan.spent_today === null ? "—" : `${formatCount(plan.spent_today)} requests`}
+          <span class="text-slate-500 dark:text-slate-400">(since 00:00 UTC)</span>
+        </Fact>
+        <Fact term="Headroom">
+          <span class={plan.status === "over" ? "text-red-700 dark:text-red-400" : ""}>
+            {formatCount(plan.headroom)} requests a day
+          </span>
+          {plan.status === "tight" && (
+            <span class="text-amber-700 dark:text-amber-400">(tight if checks need retries)</span>
+          )}
+        </Fact>
+      </dl>
+      {!spread && plan.status !== "ok" && (
+        <p class="text-slate-600 dark:text-slate-400">
+          <Code>OPENROUTER_SCOUT_SPREAD_CHECKS=true</Code>{" "}
+          spreads checks over the day within the budget, checking unstable models more often.
+        </p>
+      )}
+    </div>
+  );
+}
+
+function Fact({ term, children }: { term: string; children: ComponentChildren }) {
+  return (
+    <div>
+      <dt class="text-xs font-medium uppercase tracking-wide text-slate-500 dark:text-slate-400">
+        {term}
+      </dt>
+      <dd class="tabular-nums">{children}</dd>
+    </div>
+  );
+}
