@@ -10,6 +10,9 @@ const USAGE = `Usage: scouter <command> [flags]
 Commands:
   serve   the dashboard, JSON API and scheduled scanner (deno task start)
   scan    check every free model now, then exit (deno task scan)
+  import-legacy PATH
+          bring in the history of the Python scouter (deno task import-legacy)
+  demo    fill a database with synthetic history, to try the dashboard (deno task demo)
 
 Run a command with --help for its flags.`;
 
@@ -32,7 +35,9 @@ export async function main(args: string[]): Promise<number> {
   }
   const load = COMMANDS[name];
   if (!load) {
-    console.error(`scouter: unknown command ${JSON.stringify(name)} (try: serve, scan)`);
+    console.error(
+      `scouter: unknown command ${JSON.stringify(name)} (try: serve, scan, import-legacy, demo)`,
+    );
     return 2;
   }
   try {

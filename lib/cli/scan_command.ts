@@ -158,6 +158,15 @@ export async function scanCommand(args: string[]): Promise<number> {
       alerts.afterScan();
       report(outcome, flags.json, secrets);
     }
+    // Cron-driven `scan` users have no server to prune for them.
+    if (config.retentionDays > 0) {
+      const pruned = await store.pruneChecks({
+        retentionDays: config.retentionDays,
+        now: Date.now(),
+        signal: controller.signal,
+      });
+      if (pruned.deleted > 0) log(`retention: pruned ${pruned.deleted} raw checks`);
+    }
   } catch (err) {
     log(`error: ${explainStoreError(err)}`);
     return 1;

@@ -10,7 +10,11 @@ import type { AppDeps } from "./deps.ts";
  * The whole HTTP surface: static assets, the JSON API and the pages. Routes know nothing of
  * OpenRouter; they read the store through lib/stats and ask the scheduler (AppDeps.scanner).
  */
-export function createApp(deps: AppDeps, log: (message: string) => void = console.error): Hono {
+export function createApp(
+  routeDeps: AppDeps,
+  log: (message: string) => void = console.error,
+): Hono {
+  const deps: AppDeps = { ...routeDeps, log: routeDeps.log ?? log };
   const app = new Hono();
   app.use(security()); // first: its headers go on every response, errors and 404s included
   app.use(compress());

@@ -37,6 +37,8 @@ export interface AppDeps {
   now: () => number;
   /** POST /api/scan needs `Authorization: Bearer <adminToken>`; null turns it off (403). */
   adminToken: string | null;
+  /** Where routes report failures; the server passes its secret-filtering log. */
+  log?: (message: string) => void;
   /** The quota planner's view of the schedule (lib/planner); unset: not shown. */
   quota?: () => Promise<QuotaPlan | null>;
 }

@@ -37,10 +37,10 @@ export function createApi(deps: AppDeps): OpenAPIHono {
     if (err instanceof HTTPException && err.status < 500) {
       return c.json({ error: err.message || "bad request" }, err.status);
     }
-    console.error(
-      `${new Date().toISOString()} api: ${c.req.method} ${
-        JSON.stringify(c.req.path.slice(0, 200))
-      } failed: ${err instanceof Error ? err.message : String(err)}`,
+    (deps.log ?? console.error)(
+      `api: ${c.req.method} ${JSON.stringify(c.req.path.slice(0, 200))} failed: ${
+        err instanceof Error ? err.message : String(err)
+      }`,
     );
     return c.json({ error: "internal error" }, 500);
   });

@@ -19,11 +19,11 @@ export interface DashboardInsights {
   alerts: AlertEvent[] | null;
 }
 
-async function orNull<T>(what: string, p: Promise<T>): Promise<T | null> {
+async function orNull<T>(deps: AppDeps, what: string, p: Promise<T>): Promise<T | null> {
   try {
     return await p;
   } catch (err) {
-    console.error(`dashboard: ${what} unavailable: ${(err as Error).message}`);
+    (deps.log ?? console.error)(`dashboard: ${what} unavailable: ${(err as Error).message}`);
     return null;
   }
 }
@@ -31,6 +31,7 @@ async function orNull<T>(what: string, p: Promise<T>): Promise<T | null> {
 export async function dashboardInsights(deps: AppDeps, now: number): Promise<DashboardInsights> {
   const [recommendation, quota, alerts] = await Promise.all([
     orNull(
+      deps,
       "recommendation",
       recommend(
         deps.store,
@@ -38,8 +39,12 @@ export async function dashboardInsights(deps: AppDeps, now: number): Promise<Das
         now,
       ),
     ),
-    deps.quota ? orNull("quota plan", deps.quota()) : Promise.resolve(null),
-    orNull("alerts", listAlertEvents(deps.store.client, { limit: DASHBOARD_ALERTS, until: now })),
+    deps.quota ? orNull(deps, "quota plan", deps.quota()) : Promise.resolve(null),
+    orNull(
+      deps,
+      "alerts",
+      listAlertEvents(deps.store.client, { limit: DASHBOARD_ALERTS, until: now }),
+    ),
   ]);
   return { recommendation, quota, alerts };
 }
@@ -51,6 +56,7 @@ export async function openRouterStatsOf(
   now: number,
 ): Promise<StoredEndpointFetch | null> {
   const [latest] = await orNull(
+    deps,
     "OpenRouter stats",
     latestEndpointFetches(deps.store.client, { modelId: id, now }),
   ) ?? [];
