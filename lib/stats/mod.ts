@@ -13,3 +13,4 @@ export { dailyUptime, FLEET_BUCKETS, fleetAvailability, MAX_DAYS } from "./timel
 export { lastFinishedRun, recentRuns, toRunSummary } from "./runs.ts";
 export { DETAIL_EVENTS, modelDetail } from "./detail.ts";
 export { comparesRegions, type RegionStats, regionStats } from "./regions.ts";
+export { type ReadContext, readContext } from "./rollup_read.ts";

@@ -8,6 +8,8 @@ import { latestEndpointFetches, type StoredEndpointFetch } from "../../lib/db/en
 import type { AlertEvent } from "../../lib/alerts/types.ts";
 import type { QuotaPlan } from "../../lib/planner/budget.ts";
 import { recommend, type RecommendResult } from "../../lib/recommend/mod.ts";
+import type { Store } from "../../lib/db/store.ts";
+import { readContext } from "../../lib/stats/mod.ts";
 import type { AppDeps } from "../../lib/web/deps.ts";
 
 export const DASHBOARD_RECOMMENDATIONS = 3;
@@ -28,17 +30,31 @@ async function orNull<T>(deps: AppDeps, what: string, p: Promise<T>): Promise<T 
   }
 }
 
+/**
+ * The dashboard's top picks, reused until the rollups change (any process's write bumps their
+ * version) or the minute turns: ranking every model costs more than the rest of the page's
+ * reads, and the answer only moves with new checks.
+ */
+const recommendations = new WeakMap<Store, { key: string; value: Promise<RecommendResult> }>();
+
+async function dashboardRecommendation(store: Store, now: number): Promise<RecommendResult> {
+  const { version } = await readContext(store, now);
+  const key = `${version}:${Math.floor(now / 60_000)}`;
+  const cached = recommendations.get(store);
+  if (cached?.key === key) return cached.value;
+  const value = recommend(
+    store,
+    { minContext: null, tools: false, modalities: [], limit: DASHBOARD_RECOMMENDATIONS },
+    now,
+  );
+  recommendations.set(store, { key, value });
+  value.catch(() => recommendations.delete(store)); // a failure is not kept
+  return await value;
+}
+
 export async function dashboardInsights(deps: AppDeps, now: number): Promise<DashboardInsights> {
   const [recommendation, quota, alerts] = await Promise.all([
-    orNull(
-      deps,
-      "recommendation",
-      recommend(
-        deps.store,
-        { minContext: null, tools: false, modalities: [], limit: DASHBOARD_RECOMMENDATIONS },
-        now,
-      ),
-    ),
+    orNull(deps, "recommendation", dashboardRecommendation(deps.store, now)),
     deps.quota ? orNull(deps, "quota plan", deps.quota()) : Promise.resolve(null),
     orNull(
       deps,
