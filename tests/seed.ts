@@ -10,6 +10,7 @@
  *   });
  *   await seedStore(db.store, generateHistory({ now, models: 30, days: 7 }));
  */
+import { prng } from "../lib/demo/random.ts";
 import { openStore } from "../lib/db/open.ts";
 import type { Store } from "../lib/db/store.ts";
 import type { CatalogModel } from "../lib/openrouter/types.ts";
@@ -271,17 +272,8 @@ function checkResult(c: SeedCheck): CheckResult {
   return { model_id: c.model_id, checked_at: c.checked_at, ...checkDefaults(c.status), ...set };
 }
 
-/** A small, fast, seedable PRNG (mulberry32): the same seed gives the same history. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The demo data's seedable PRNG (mulberry32): the same seed gives the same history. */
+export { prng };
 
 /** How a generated model behaves. */
 export type Profile =

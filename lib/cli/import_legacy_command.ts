@@ -2,9 +2,8 @@
 import { parseArgs } from "node:util";
 import { ConfigError } from "../config/errors.ts";
 import { loadConfig } from "../config/load.ts";
-import { openStore } from "../db/open.ts";
+import { openConfiguredStore } from "./open_store.ts";
 import { retentionCutoff } from "../db/retention.ts";
-import type { Store } from "../db/store.ts";
 import { importLegacy, type ImportProgress, type ImportReport } from "../legacy/import.ts";
 import { RATE_LIMIT_POLICIES, type RateLimitPolicy } from "../legacy/mapping.ts";
 import { LegacyError, type LegacySource, openLegacy } from "../legacy/source.ts";
@@ -74,16 +73,9 @@ export async function importLegacyCommand(args: string[]): Promise<number> {
     console.error(`error: ${(e as Error).message}`);
     return 1;
   }
-  let store: Store;
-  try {
-    store = await openStore({
-      url: config.databaseUrl,
-      path: config.dbPath,
-      authToken: config.databaseAuthToken,
-    });
-  } catch (e) {
+  const store = await openConfiguredStore(config, (line) => console.error(line));
+  if (!store) {
     src.close();
-    console.error(`error: cannot open the database: ${(e as Error).message}`);
     return 1;
   }
   const show = progressPrinter(values.json === true);

@@ -1,9 +1,8 @@
 import { ConfigError } from "../config/errors.ts";
 import { parseFlags, SCAN_FLAGS } from "../config/flags.ts";
 import { loadConfig } from "../config/load.ts";
-import { openStore } from "../db/open.ts";
+import { openConfiguredStore } from "./open_store.ts";
 import { explainStoreError } from "../db/errors.ts";
-import type { Store } from "../db/store.ts";
 import { createLog, redact } from "../log.ts";
 import { type Alerts, createAlerts } from "../alerts/mod.ts";
 import { alertRulesOf } from "../alerts/types.ts";
@@ -72,17 +71,8 @@ export async function scanCommand(args: string[]): Promise<number> {
   const log = createLog(secrets);
   const interactive = !flags.json && Deno.stderr.isTerminal();
 
-  let store: Store;
-  try {
-    store = await openStore({
-      url: config.databaseUrl,
-      path: config.dbPath,
-      authToken: config.databaseAuthToken,
-    });
-  } catch (err) {
-    log(`error: cannot open the database: ${(err as Error).message}`);
-    return 1;
-  }
+  const store = await openConfiguredStore(config, log);
+  if (!store) return 1;
 
   const controller = new AbortController();
   const onSignal = () => {

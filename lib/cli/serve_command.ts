@@ -1,7 +1,6 @@
 import { parseFlags, SERVE_FLAGS } from "../config/flags.ts";
 import { loadConfig } from "../config/load.ts";
-import { openStore } from "../db/open.ts";
-import type { Store } from "../db/store.ts";
+import { openConfiguredStore } from "./open_store.ts";
 import { createLog } from "../log.ts";
 import { createAlerts } from "../alerts/mod.ts";
 import { alertRulesOf } from "../alerts/types.ts";
@@ -54,17 +53,8 @@ export async function serveCommand(args: string[], platform: ServePlatform = {})
     return 1;
   }
 
-  let store: Store;
-  try {
-    store = await openStore({
-      url: config.databaseUrl,
-      path: config.dbPath,
-      authToken: config.databaseAuthToken,
-    });
-  } catch (err) {
-    log(`error: cannot open the database: ${(err as Error).message}`);
-    return 1;
-  }
+  const store = await openConfiguredStore(config, log);
+  if (!store) return 1;
 
   const interrupted = await store.markInterruptedRuns(Date.now(), runIsAlive);
   if (interrupted > 0) log(`marked ${interrupted} unfinished earlier run(s) as interrupted`);

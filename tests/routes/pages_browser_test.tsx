@@ -67,7 +67,8 @@ Deno.test({
         await page.evaluate(() => Object.assign(globalThis, { sameDocument: true }));
         await page.fill("input[name=q]", "model-1");
         assert.equal(await rowCount(page), 11); // model-1, model-10 … model-19
-        assert.match(page.url(), /\?q=model-1$/);
+        // The query string follows the view (history.replaceState, after the render).
+        await page.waitForURL(/\?q=model-1$/, { timeout: 5_000 });
         await page.fill("input[name=q]", "");
 
         await page.selectOption("select[name=status]", "down");
