@@ -24,23 +24,25 @@ Deno.test("renderChartSvg returns an SVG of the asked size with escaped labels",
   assert.throws(() => renderChartSvg(option, { width: 0, height: 10 }), RangeError);
 });
 
-Deno.test("renderChartSvg disposes every instance (200 renders) and is stable", () => {
+Deno.test("renderChartSvg disposes every instance (200 drawings) and reuses a drawing", () => {
   // ECharts numbers instances ec_<base + n>: note where we are, render, then look them up.
   const probe = init(null, null, { renderer: "svg", ssr: true, width: 10, height: 10 });
   const base = Number(probe.id.slice("ec_".length));
   assert.equal(getInstanceById(probe.id), probe, "a live instance is registered");
   probe.dispose();
 
-  const first = normalise(renderChartSvg(option, { width: 400, height: 200 }));
-  for (let i = 0; i < 199; i++) {
-    assert.equal(normalise(renderChartSvg(option, { width: 400, height: 200 })), first);
-  }
+  // 200 different sizes: 200 drawings, each disposed.
+  for (let i = 0; i < 200; i++) renderChartSvg(option, { width: 1000 + i, height: 777 });
   for (let n = 1; n <= 200; n++) {
     assert.equal(getInstanceById(`ec_${base + n}`), undefined, `ec_${base + n} was not disposed`);
   }
-  // And the ids really were those: the next instance is number 201.
+  // The same option and size again: the drawing is reused, no instance is made.
+  const first = renderChartSvg(option, { width: 333, height: 111 });
+  assert.equal(renderChartSvg(option, { width: 333, height: 111 }), first);
+  assert.notEqual(normalise(renderChartSvg(option, { width: 333, height: 112 })), normalise(first));
+  // And the ids really were those: 200 drawings, then two more (333×111 once, 333×112).
   const after = init(null, null, { renderer: "svg", ssr: true, width: 10, height: 10 });
-  assert.equal(after.id, `ec_${base + 201}`);
+  assert.equal(after.id, `ec_${base + 203}`);
   after.dispose();
 });
 
