@@ -453,7 +453,7 @@ export function startFakeOpenRouter(options: FakeOpenRouterOptions): Promise<Fak
         });
     }
     const key = opts.apiKey ??
-      "sk-or-v1-0000000000000000000000000000000000000000000000000000000000000abc";
+      "sk-or-v1-fake-label-0000-0000-0000-abc";
     return json(200, {
       data: {
         // Real labels hold the start and end of the key; the client must drop it.

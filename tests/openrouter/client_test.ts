@@ -18,7 +18,7 @@ import {
 } from "../fake_openrouter.ts";
 import { readJsonFixture } from "./_fixtures.ts";
 
-const KEY = "sk-or-v1-5c0u7e2te57k3y0123456789abcdef0123456789abcdef0123456789ab";
+const KEY = "sk-or-v1-5c0u7e2-te57k3y-not-a-real-key-0123456789ab";
 const MODEL = "fake/model-a:free";
 /** 2026-05-20T12:34:56.789Z: a fixed clock for the fake, so reset headers are exact. */
 const T0 = Date.UTC(2026, 4, 20, 12, 34, 56, 789);
@@ -398,7 +398,7 @@ Deno.test("chat: no key → no Authorization header; the fake answers 401", asyn
 });
 
 Deno.test("chat: a wrong key is 401 User not found, and is not echoed", async () => {
-  const wrong = "sk-or-v1-wrongwrongwrongwrongwrong";
+  const wrong = "sk-or-v1-wrong-wrong-wrong-wrong";
   await withFake({ models: [{ id: MODEL }] }, async (_fake, client) => {
     const r = await client.chat({ model: MODEL, prompt: PROMPT, max_tokens: 8 });
     assert.equal(r.http_status, 401);

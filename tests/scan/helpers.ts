@@ -15,7 +15,7 @@ import {
   startFakeOpenRouter,
 } from "../fake_openrouter.ts";
 
-export const TEST_KEY = "sk-or-v1-test0000000000000000000000000000000000000000000000000000";
+export const TEST_KEY = "sk-or-v1-test-key-0000-not-real-0000-scouter";
 
 export const FAST_SETTINGS: ScanSettings = {
   prompt: "Respond with the exact text: OK",
