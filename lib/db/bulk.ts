@@ -7,13 +7,8 @@
  * at a time.
  */
 import type { Client } from "@libsql/client";
-import {
-  CHECK_STATUSES,
-  type CheckResult,
-  type RunStatus,
-  type RunTrigger,
-} from "../scan/check.ts";
-import { StoreError } from "./errors.ts";
+import type { CheckResult, RunStatus, RunTrigger } from "../scan/check.ts";
+import { checkValues } from "./checks.ts";
 import { binOf } from "./histogram.ts";
 import {
   BUMP_ROLLUPS_VERSION,
@@ -26,7 +21,7 @@ import {
   ROLLUP_TABLE,
   SUM_COLUMNS,
 } from "./rollups.ts";
-import { cleanText, cleanTextOrNull, intOrNull, realOrNull } from "./values.ts";
+import { cleanText, intOrNull } from "./values.ts";
 
 export interface BulkRun {
   started_at: number;
@@ -73,26 +68,7 @@ const MARK = [
 ];
 
 function checkRow(c: CheckResult, run: number): unknown[] {
-  if (!(CHECK_STATUSES as readonly string[]).includes(c.status)) {
-    throw new StoreError(`unknown check status ${JSON.stringify(c.status)}`);
-  }
-  return [
-    run,
-    cleanText(c.model_id),
-    intOrNull(c.checked_at),
-    c.status,
-    c.status === "ok" ? 1 : 0,
-    intOrNull(c.http_status),
-    intOrNull(c.latency_ms),
-    intOrNull(c.ttft_ms),
-    intOrNull(c.attempts) ?? 1,
-    intOrNull(c.output_tokens),
-    realOrNull(c.tokens_per_second),
-    cleanTextOrNull(c.provider),
-    cleanTextOrNull(c.error),
-    c.skip_reason,
-    cleanTextOrNull(c.answer),
-  ];
+  return [run, ...checkValues(c)];
 }
 
 /** Inserts check rows `[run, …]`; `runBase`: SQL added to each row's run (or "0"). */

@@ -82,10 +82,33 @@ export function toCheckRow(r: Row): CheckRow {
  * When the promise resolves it is committed to the WAL and survives the process being killed
  * (with synchronous=NORMAL an OS crash may lose the latest commits, never corrupt the file).
  */
-export async function insertCheck(client: Client, runId: number, c: CheckResult): Promise<number> {
+/**
+ * A check's column values in insert order (`model_id` … `answer`: everything but `run_id`,
+ * `id` and `region`), validated and with its text made safe to store.
+ */
+export function checkValues(c: CheckResult): InValue[] {
   if (!(CHECK_STATUSES as readonly string[]).includes(c.status)) {
     throw new StoreError(`unknown check status ${JSON.stringify(c.status)}`);
   }
+  return [
+    cleanText(c.model_id),
+    intOrNull(c.checked_at),
+    c.status,
+    c.status === "ok" ? 1 : 0,
+    intOrNull(c.http_status),
+    intOrNull(c.latency_ms),
+    intOrNull(c.ttft_ms),
+    intOrNull(c.attempts) ?? 1,
+    intOrNull(c.output_tokens),
+    realOrNull(c.tokens_per_second),
+    cleanTextOrNull(c.provider),
+    cleanTextOrNull(c.error),
+    c.skip_reason,
+    cleanTextOrNull(c.answer),
+  ];
+}
+
+export async function insertCheck(client: Client, runId: number, c: CheckResult): Promise<number> {
   const [rs] = await client.batch([{
     // A check's region is its run's: one source of truth, nothing more to pass around.
     sql: `INSERT INTO checks (run_id, model_id, checked_at, status, ok, http_status, latency_ms,
@@ -93,24 +116,7 @@ export async function insertCheck(client: Client, runId: number, c: CheckResult)
       region)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
         (SELECT region FROM runs WHERE id = ?)) RETURNING id`,
-    args: [
-      runId,
-      cleanText(c.model_id),
-      intOrNull(c.checked_at),
-      c.status,
-      c.status === "ok" ? 1 : 0,
-      intOrNull(c.http_status),
-      intOrNull(c.latency_ms),
-      intOrNull(c.ttft_ms),
-      intOrNull(c.attempts) ?? 1,
-      intOrNull(c.output_tokens),
-      realOrNull(c.tokens_per_second),
-      cleanTextOrNull(c.provider),
-      cleanTextOrNull(c.error),
-      c.skip_reason,
-      cleanTextOrNull(c.answer),
-      runId,
-    ],
+    args: [runId, ...checkValues(c), runId],
   }, ...checkRollupStatements(c)], "write");
   return num(rs.rows[0].id);
 }

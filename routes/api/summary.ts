@@ -1,9 +1,10 @@
 /** GET /api/summary: the fleet's health counts, the scanner's state and the last run. */
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import { toScanningView } from "../../islands/live_summary.ts";
 import { lastFinishedRun } from "../../lib/stats/runs.ts";
 import { fleetSummary } from "../../lib/stats/summaries.ts";
 import { HEALTH_DEFINITIONS } from "../../lib/stats/types.ts";
-import type { AppDeps, ScannerStatus } from "../../lib/web/deps.ts";
+import type { AppDeps } from "../../lib/web/deps.ts";
 import { SummarySchema } from "./schemas.ts";
 
 export const summaryRoute = createRoute({
@@ -32,26 +33,9 @@ export function summaryRoutes(api: OpenAPIHono, deps: AppDeps): void {
     ]);
     return c.json({
       ...fleet,
-      scanning: scanningView(scanning),
+      scanning: toScanningView(scanning),
       last_run: lastRun,
       definitions: HEALTH_DEFINITIONS,
     }, 200);
   });
-}
-
-/** The scheduler's status with the progress in the API's snake_case (its start is `started_at`). */
-function scanningView(s: ScannerStatus) {
-  const p = s.running?.progress ?? null;
-  return {
-    enabled: s.enabled,
-    disabled_reason: s.disabled_reason,
-    schedule: s.schedule,
-    running: s.running && {
-      run_id: s.running.run_id,
-      started_at: s.running.started_at,
-      progress: p &&
-        { done: p.done, total: p.total, ok: p.ok, failed: p.failed, skipped: p.skipped },
-    },
-    next_scan_at: s.next_scan_at,
-  };
 }

@@ -3,7 +3,9 @@
  * directory of the test's choosing, with exactly the permissions deno.json's `start` task
  * grants (less any the test takes away), and a clean environment.
  */
-import { CONFIG } from "./run_cli.ts";
+import { CONFIG, freePort, permissionsOf, waitFor } from "./run_cli.ts";
+
+export { freePort, permissionsOf, waitFor };
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 
@@ -11,18 +13,6 @@ const ROOT = new URL("../../", import.meta.url).pathname;
 export const START_PERMISSIONS: string[] = permissionsOf(
   JSON.parse(await Deno.readTextFile(CONFIG)).tasks.start,
 );
-
-/** The `--allow-*` flags of a task's command line (the `deno run`/`compile` part). */
-export function permissionsOf(task: string): string[] {
-  return task.split(/\s+/).filter((word) => word.startsWith("--allow-"));
-}
-
-export function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return port;
-}
 
 export interface ServerProcess {
   base: string;
@@ -92,21 +82,6 @@ export async function startServer(opts: {
     }
   }
   return { base, child, stop };
-}
-
-/** Polls `probe` until it returns a value (not null), for at most `ms`. */
-export async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | null>,
-  ms = 20_000,
-): Promise<T> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    const value = await probe().catch(() => null);
-    if (value !== null) return value;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 /** Every file and directory under `dir`, as sorted relative paths. */

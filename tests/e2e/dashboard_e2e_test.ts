@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import type { Browser } from "playwright-core";
 import { ensureAssets } from "../../lib/web/build.ts";
 import { launchBrowser, SKIP_BROWSER_TESTS, withPage } from "../browser.ts";
-import { MAIN, RUN_FLAGS } from "../cli/run_cli.ts";
+import { freePort, MAIN, RUN_FLAGS, waitFor } from "../cli/run_cli.ts";
 import { type FakeModelSpec, startFakeOpenRouter } from "../fake_openrouter.ts";
 import { TEST_KEY } from "../scan/helpers.ts";
 
@@ -27,23 +27,6 @@ const MODELS: FakeModelSpec[] = [
     description: HOSTILE_DESCRIPTION,
   },
 ];
-
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return port;
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | null>, ms = 20_000): Promise<T> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    const value = await probe().catch(() => null);
-    if (value !== null) return value;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 Deno.test({
   name: "the dashboard, end to end: server + scan of the fake OpenRouter + chromium",

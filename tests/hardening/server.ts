@@ -3,7 +3,9 @@
  * its stderr drained as it comes (an unread pipe would fill and block the server) and kept
  * for the test to read.
  */
-import { MAIN, RUN_FLAGS } from "../cli/run_cli.ts";
+import { freePort, MAIN, RUN_FLAGS, waitFor } from "../cli/run_cli.ts";
+
+export { freePort, waitFor };
 
 export interface ServerProcess {
   base: string;
@@ -15,27 +17,6 @@ export interface ServerProcess {
   stop(): Promise<number>;
   /** SIGKILL, then waits for the exit. */
   kill9(): Promise<void>;
-}
-
-export function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return port;
-}
-
-export async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | null>,
-  ms = 30_000,
-): Promise<T> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    const value = await probe().catch(() => null);
-    if (value !== null) return value;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 /** Starts the server in `dir` (its database: `dir/results/scouter.db`); resolves once it answers. */

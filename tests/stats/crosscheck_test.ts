@@ -11,7 +11,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import type { CheckRow, ModelRow, Store } from "../../lib/db/store.ts";
-import type { CheckStatus } from "../../lib/scan/check.ts";
+import { CHECK_STATUSES, type CheckStatus } from "../../lib/scan/check.ts";
 import { binOf, PERCENTILE_ERROR } from "../../lib/db/histogram.ts";
 import { pruneChecks } from "../../lib/db/retention.ts";
 import { healthOf, percentile, uptimePercent } from "../../lib/stats/health.ts";
@@ -41,17 +41,7 @@ const IDS = [
   "x/<script>alert(1)</script>:free",
   "z/last:free",
 ];
-const FAILURES: CheckStatus[] = [
-  "wrong_answer",
-  "empty_response",
-  "rate_limited",
-  "unavailable",
-  "not_found",
-  "rejected",
-  "timeout",
-  "invalid_response",
-  "network_error",
-];
+const FAILURES: CheckStatus[] = CHECK_STATUSES.filter((s) => s !== "ok" && s !== "skipped");
 
 const statusArb = fc.oneof(
   { weight: 5, arbitrary: fc.constant<CheckStatus>("ok") },
