@@ -2,7 +2,7 @@
 import { parseArgs } from "node:util";
 import { ConfigError } from "../config/errors.ts";
 import { loadConfig } from "../config/load.ts";
-import { openConfiguredStore } from "./open_store.ts";
+import { openConfiguredStore } from "./setup.ts";
 import { retentionCutoff } from "../db/retention.ts";
 import { importLegacy, type ImportProgress, type ImportReport } from "../legacy/import.ts";
 import { RATE_LIMIT_POLICIES, type RateLimitPolicy } from "../legacy/mapping.ts";

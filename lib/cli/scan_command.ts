@@ -1,16 +1,13 @@
 import { ConfigError } from "../config/errors.ts";
 import { parseFlags, SCAN_FLAGS } from "../config/flags.ts";
 import { loadConfig } from "../config/load.ts";
-import { openConfiguredStore } from "./open_store.ts";
+import { closeDeadRuns, openConfiguredStore, openRouterOf } from "./setup.ts";
 import { explainStoreError } from "../db/errors.ts";
 import { createLog, redact } from "../log.ts";
 import { type Alerts, createAlerts } from "../alerts/mod.ts";
 import { alertRulesOf } from "../alerts/types.ts";
-import { createOpenRouterClient } from "../openrouter/client.ts";
-import { withEndpointStats } from "../openrouter/endpoints.ts";
 import { systemClock } from "../scan/clock.ts";
 import { leaseHolder, type LeaseOutcome, scanLeaseName, withScanLease } from "../scan/lease.ts";
-import { runIsAlive } from "../scan/liveness.ts";
 import { runScan, type ScanOutcome } from "../scan/scan.ts";
 import { scanSettingsOf } from "../scan/settings.ts";
 import { checkLine, formatDuration, progressLine } from "./progress.ts";
@@ -86,15 +83,8 @@ export async function scanCommand(args: string[]): Promise<number> {
   const outcomes: ScanOutcome[] = [];
   let alerts: Alerts | null = null;
   try {
-    const interrupted = await store.markInterruptedRuns(systemClock.now(), runIsAlive);
-    if (interrupted > 0) log(`marked ${interrupted} unfinished earlier run(s) as interrupted`);
-    const clientOptions = {
-      baseUrl: config.baseUrl,
-      apiKey: config.apiKey,
-      httpReferer: config.httpReferer,
-      xTitle: config.xTitle,
-    };
-    const client = withEndpointStats(createOpenRouterClient(clientOptions), clientOptions);
+    await closeDeadRuns(store, log);
+    const client = openRouterOf(config);
     // A CLI scan records alert events too (GET /api/events, the feed), and sends them when
     // OPENROUTER_SCOUT_WEBHOOK_URLS is set here; what it could not send, the server retries.
     alerts = await createAlerts({

@@ -1,13 +1,10 @@
 import { parseFlags, SERVE_FLAGS } from "../config/flags.ts";
 import { loadConfig } from "../config/load.ts";
-import { openConfiguredStore } from "./open_store.ts";
+import { closeDeadRuns, openConfiguredStore, openRouterOf } from "./setup.ts";
 import { createLog } from "../log.ts";
 import { createAlerts } from "../alerts/mod.ts";
 import { alertRulesOf } from "../alerts/types.ts";
-import { createOpenRouterClient } from "../openrouter/client.ts";
-import { withEndpointStats } from "../openrouter/endpoints.ts";
 import { createQuotaPlanner } from "../planner/service.ts";
-import { runIsAlive } from "../scan/liveness.ts";
 import { scanSettingsOf } from "../scan/settings.ts";
 import { createScheduler, type CronRegister } from "../schedule/scheduler.ts";
 import { timingOf } from "../schedule/timing.ts";
@@ -56,18 +53,8 @@ export async function serveCommand(args: string[], platform: ServePlatform = {})
   const store = await openConfiguredStore(config, log);
   if (!store) return 1;
 
-  const interrupted = await store.markInterruptedRuns(Date.now(), runIsAlive);
-  if (interrupted > 0) log(`marked ${interrupted} unfinished earlier run(s) as interrupted`);
-
-  const clientOptions = {
-    baseUrl: config.baseUrl,
-    apiKey: config.apiKey,
-    httpReferer: config.httpReferer,
-    xTitle: config.xTitle,
-  };
-  const openrouter = config.apiKey
-    ? withEndpointStats(createOpenRouterClient(clientOptions), clientOptions)
-    : null;
+  await closeDeadRuns(store, log);
+  const openrouter = config.apiKey ? openRouterOf(config) : null;
   // Alerts are recorded and sent in the background after each scan; the quota planner reads
   // the key's tier and the schedule (and, with SPREAD_CHECKS, picks each slot's models).
   const alerts = await createAlerts({
