@@ -123,7 +123,6 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
   ): Promise<ScanRequestResult> {
     if (!opts.openrouter) return "disabled";
     if (current || stopping.signal.aborted) return "busy";
-    if (await opts.store.getLease(lease, now())) return "busy";
     const openrouter = opts.openrouter;
     const controller = new AbortController();
     const scan: CurrentScan = {
@@ -133,7 +132,20 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
       controller,
       done: Promise.resolve(),
     };
+    // Claimed before the first await: a cron tick and POST /api/scan arriving together must
+    // not both pass the check above. Until the lease is read, `done` is that read.
+    const heldElsewhere = opts.store.getLease(lease, now());
+    scan.done = heldElsewhere.then(() => {}, () => {});
     current = scan;
+    try {
+      if (await heldElsewhere || stopping.signal.aborted) {
+        current = null;
+        return "busy";
+      }
+    } catch (err) {
+      current = null;
+      throw err;
+    }
     scan.done = (async () => {
       try {
         const leased = await withScanLease(

@@ -26,19 +26,32 @@ export function freePort(): number {
   return port;
 }
 
-/** Polls `probe` until it returns a value (not null), for at most `ms`. */
+/**
+ * Polls `probe` until it returns a value (not null), for at most `ms`. On a timeout the error
+ * says what the probe last threw and what `context` returns (a server's log, say), so a
+ * failure on a slow CI machine explains itself.
+ */
 export async function waitFor<T>(
   what: string,
   probe: () => Promise<T | null>,
   ms = 30_000,
+  context: () => string = () => "",
 ): Promise<T> {
   const until = Date.now() + ms;
+  let lastError: unknown = null;
   while (Date.now() < until) {
-    const value = await probe().catch(() => null);
+    const value = await probe().catch((err) => {
+      lastError = err;
+      return null;
+    });
     if (value !== null) return value;
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`timed out waiting for ${what}`);
+  const error = lastError === null ? "" : `\nthe probe last threw: ${String(lastError)}`;
+  const detail = context();
+  throw new Error(
+    `timed out waiting for ${what} (${ms / 1000} s)${error}${detail ? `\n${detail}` : ""}`,
+  );
 }
 
 export function cliCommand(args: string[], env: Record<string, string>, cwd: string) {

@@ -24,14 +24,22 @@ Deno.test("kill -9 mid-scan, restart: checks kept, run interrupted, next scan no
     OPENROUTER_SCOUT_ADMIN_TOKEN: ADMIN_TOKEN,
     OPENROUTER_SCOUT_REQUEST_DELAY_SECONDS: "0",
     OPENROUTER_SCOUT_CONCURRENCY: "1",
+    // Pacing is not under test: at the default 20 a minute, one retried check on a busy CI
+    // machine would hold the next scan's 21st request for most of a minute.
+    OPENROUTER_SCOUT_RPM: "1000",
   };
   try {
     const first = await startServer(dir, env);
     const summary = async (base: string) => await (await fetch(`${base}/api/summary`)).json();
-    const seen = await waitFor("a few checks", async () => {
-      const done = (await summary(first.base)).scanning.running?.progress?.done ?? 0;
-      return done >= 4 ? done : null;
-    });
+    const seen = await waitFor(
+      "a few checks",
+      async () => {
+        const done = (await summary(first.base)).scanning.running?.progress?.done ?? 0;
+        return done >= 4 ? done : null;
+      },
+      60_000,
+      first.logs,
+    );
     await first.kill9();
     assert.doesNotMatch(first.logs(), /stopped|shutting down/, "it died, it did not stop");
 
@@ -40,6 +48,8 @@ Deno.test("kill -9 mid-scan, restart: checks kept, run interrupted, next scan no
     await waitFor(
       "the restart's log",
       () => Promise.resolve(/scan on start waits/.test(second.logs()) ? true : null),
+      30_000,
+      second.logs,
     );
     const killed = (await (await fetch(`${second.base}/api/runs`)).json()).at(-1);
     assert.equal(killed.status, "running", "not judged dead yet");
@@ -59,10 +69,16 @@ Deno.test("kill -9 mid-scan, restart: checks kept, run interrupted, next scan no
           (await summary(second.base)).scanning.running !== null),
       `${post.status} ${answer}`,
     );
-    const runs = await waitFor("the next scan", async () => {
-      const list = await (await fetch(`${second.base}/api/runs`)).json();
-      return list.length === 2 && list[0].status !== "running" ? list : null;
-    });
+    let lastRuns: unknown = null;
+    const runs = await waitFor(
+      "the next scan",
+      async () => {
+        const list = lastRuns = await (await fetch(`${second.base}/api/runs`)).json();
+        return list.length === 2 && list[0].status !== "running" ? list : null;
+      },
+      90_000,
+      () => `runs: ${JSON.stringify(lastRuns)}\nserver log:\n${second.logs()}`,
+    );
     assert.equal(runs[0].status, "completed");
     assert.equal(runs[0].ok_count, ids.length);
     assert.equal(runs[1].id, killed.id);
