@@ -3,7 +3,7 @@
  * formatter functions, no Dates; times are epoch ms on a time axis. Colours are chosen to read
  * on both the light and the dark background, since the server's SVG cannot know the theme.
  */
-import type { FailureStatus, FleetPoint, HistoryPoint } from "../lib/stats/types.ts";
+import type { BucketStats, FailureStatus, FleetPoint, HistoryPoint } from "../lib/stats/types.ts";
 import { CATEGORY_TEXT } from "../lib/stats/labels.ts";
 import type { ChartOption } from "../islands/chart_setup.ts";
 
@@ -14,6 +14,7 @@ const GRID_LINE = "rgba(148, 163, 184, 0.25)";
 export const SERIES_COLOR = {
   availability: "#10b981", // emerald-500
   latency: "#0ea5e9", // sky-500
+  latencyTail: "#7dd3fc", // sky-300
   ttft: "#14b8a6", // teal-500
 };
 
@@ -84,6 +85,22 @@ export function failureCategories(history: readonly HistoryPoint[]): FailureStat
       counts.set(p.status, (counts.get(p.status) ?? 0) + 1);
     }
   }
+  return byCount(counts);
+}
+
+/** Failure categories present in `buckets`, most frequent first. */
+export function bucketFailureCategories(buckets: readonly BucketStats[]): FailureStatus[] {
+  const counts = new Map<FailureStatus, number>();
+  for (const b of buckets) {
+    for (const [category, n] of Object.entries(b.failures_by_category)) {
+      const c = category as FailureStatus;
+      counts.set(c, (counts.get(c) ?? 0) + (n ?? 0));
+    }
+  }
+  return byCount(counts);
+}
+
+function byCount(counts: Map<FailureStatus, number>): FailureStatus[] {
   return [...counts].sort((a, b) => b[1] - a[1]).map(([s]) => s);
 }
 
@@ -127,6 +144,60 @@ export function latencyOption(history: readonly HistoryPoint[]): ChartOption {
         color: SERIES_COLOR.ttft,
         lineStyle: { width: 1.5, type: "dashed" },
       },
+      ...failures,
+    ],
+  };
+}
+
+/**
+ * A model's latency per bucket (hourly or daily, from the rollups): p50 and p95 latency and p50
+ * time to first token of the answered checks as lines (broken where a bucket has none), and the
+ * failed checks of each bucket as bars stacked by category on a second axis.
+ */
+export function latencyBucketsOption(buckets: readonly BucketStats[]): ChartOption {
+  const line = (
+    name: string,
+    value: (b: BucketStats) => number | null,
+    color: string,
+    type: "solid" | "dashed" | "dotted",
+  ) => {
+    const values = buckets.map(value);
+    return {
+      type: "line" as const,
+      name,
+      data: buckets.map((b, i) => [b.t, values[i]]),
+      connectNulls: false,
+      showSymbol: hasLonePoint(values),
+      symbolSize: 4,
+      color,
+      lineStyle: { width: 1.5, type },
+    };
+  };
+  const failures = bucketFailureCategories(buckets).map((category) => ({
+    type: "bar" as const,
+    name: CATEGORY_TEXT[category],
+    stack: "failures",
+    yAxisIndex: 1,
+    barMaxWidth: 12,
+    data: buckets.map((b) => [b.t, b.failures_by_category[category] ?? 0]),
+    color: CATEGORY_COLOR[category],
+  }));
+  return {
+    grid: { left: 56, right: 48, top: 16, bottom: 28 },
+    tooltip: { trigger: "axis" },
+    xAxis: timeAxis,
+    yAxis: [
+      valueAxis("{value} ms", { min: 0 }),
+      {
+        ...valueAxis("{value}", { min: 0, minInterval: 1 }),
+        position: "right" as const,
+        splitLine: { show: false },
+      },
+    ],
+    series: [
+      line("p50 latency (ms)", (b) => b.p50_latency_ms, SERIES_COLOR.latency, "solid"),
+      line("p95 latency (ms)", (b) => b.p95_latency_ms, SERIES_COLOR.latencyTail, "dotted"),
+      line("p50 TTFT (ms)", (b) => b.p50_ttft_ms, SERIES_COLOR.ttft, "dashed"),
       ...failures,
     ],
   };

@@ -9,7 +9,14 @@ export { CATEGORY_TEXT, statusLabel } from "./labels.ts";
 export { fleetSummary, modelSummaries, modelSummary, SPARKLINE_LENGTH } from "./summaries.ts";
 export { emptyRangeStats, rangeStats, rangeStatsByModel, rangeStatsOfModel } from "./ranges.ts";
 export { modelHistory, toHistoryPoint } from "./history.ts";
-export { dailyUptime, FLEET_BUCKETS, fleetAvailability, MAX_DAYS } from "./timeline.ts";
+export {
+  dailyUptime,
+  FLEET_BUCKETS,
+  fleetAvailability,
+  MAX_DAYS,
+  modelBuckets,
+} from "./timeline.ts";
+export { type LatencySeries, latencySeries } from "./latency_series.ts";
 export { lastFinishedRun, recentRuns, toRunSummary } from "./runs.ts";
 export { DETAIL_EVENTS, modelDetail } from "./detail.ts";
 export { comparesRegions, type RegionStats, regionStats } from "./regions.ts";

@@ -7,8 +7,15 @@
 import type { Store } from "../db/store.ts";
 import { DAY_MS, HOUR_MS } from "../db/rollups.ts";
 import { uptimePercent } from "./health.ts";
-import { type KeyScope, readContext, readTotalsBatch } from "./rollup_read.ts";
-import type { FleetPoint, Range, UptimeDay } from "./types.ts";
+import { emptyRangeStats, toRangeStats } from "./ranges.ts";
+import {
+  type Columns,
+  type KeyScope,
+  readContext,
+  readTotalsBatch,
+  type Totals,
+} from "./rollup_read.ts";
+import type { BucketStats, FleetPoint, Range, UptimeDay } from "./types.ts";
 
 /** Longest daily strip `dailyUptime` serves. */
 export const MAX_DAYS = 366;
@@ -27,14 +34,14 @@ export async function dailyUptime(
     throw new RangeError(`days must be an integer from 1 to ${MAX_DAYS}, got ${days}`);
   }
   const grid = bucketGrid(now, DAY_MS, days);
-  const counts = await bucketCounts(store, { kind: "model" }, { id }, grid, DAY_MS, now);
+  const totals = await bucketTotals(store, { kind: "model" }, { id }, grid, DAY_MS, now, "uptime");
   return grid.starts.map((t, i) => {
-    const c = counts.get(i) ?? { measured: 0, ok: 0 };
+    const c = totals.get(i) ?? { checks: 0, ok: 0 };
     return {
       date: new Date(t).toISOString().slice(0, 10),
-      checks: c.measured,
+      checks: c.checks,
       ok: c.ok,
-      uptime: uptimePercent(c.ok, c.measured),
+      uptime: uptimePercent(c.ok, c.checks),
     };
   });
 }
@@ -59,10 +66,31 @@ export async function fleetAvailability(
 ): Promise<FleetPoint[]> {
   const { step, count } = FLEET_BUCKETS[range];
   const grid = bucketGrid(now, step, count);
-  const counts = await bucketCounts(store, { kind: "fleet" }, {}, grid, step, now);
+  const totals = await bucketTotals(store, { kind: "fleet" }, {}, grid, step, now, "uptime");
   return grid.starts.map((t, i) => {
-    const c = counts.get(i) ?? { measured: 0, ok: 0 };
-    return { t, checks: c.measured, ok: c.ok, availability: uptimePercent(c.ok, c.measured) };
+    const c = totals.get(i) ?? { checks: 0, ok: 0 };
+    return { t, checks: c.checks, ok: c.ok, availability: uptimePercent(c.ok, c.checks) };
+  });
+}
+
+/**
+ * One model's measurements per bucket of FLEET_BUCKETS[range] (hourly for 24h and 7d, daily
+ * beyond), every bucket present, oldest first: percentiles come from the rollups' histograms,
+ * so a range reaches back past the retention of raw checks.
+ */
+export async function modelBuckets(
+  store: Store,
+  id: string,
+  range: Range,
+  now: number,
+): Promise<BucketStats[]> {
+  const { step, count } = FLEET_BUCKETS[range];
+  const grid = bucketGrid(now, step, count);
+  const totals = await bucketTotals(store, { kind: "model" }, { id }, grid, step, now, "all");
+  return grid.starts.map((t, i) => {
+    const c = totals.get(i);
+    const { range: _, ...stats } = c ? toRangeStats(range, c) : emptyRangeStats(range);
+    return { t, ...stats };
   });
 }
 
@@ -77,15 +105,16 @@ function bucketGrid(
   return { origin, starts: Array.from({ length: count }, (_, i) => origin + i * step) };
 }
 
-/** Measured and ok checks per bucket index, over [origin, now]. */
-async function bucketCounts(
+/** The totals of `columns` per bucket index, over [origin, now]. */
+async function bucketTotals(
   store: Store,
   scope: KeyScope,
   args: Record<string, string>,
   grid: { origin: number },
   step: number,
   now: number,
-): Promise<Map<number, { measured: number; ok: number }>> {
+  columns: Columns,
+): Promise<Map<number, Totals>> {
   const ctx = await readContext(store, now, args.id);
   const { totals: [list] } = await readTotalsBatch(store, ctx, [{
     q: {
@@ -93,11 +122,11 @@ async function bucketCounts(
       from: grid.origin,
       to: Math.floor(now) + 1,
       prunedBefore: ctx.pruned,
-      columns: "uptime",
+      columns,
       step,
       fresh: ctx.fresh,
     },
     args,
   }]);
-  return new Map(list.map((t) => [t.slot, { measured: t.checks, ok: t.ok }]));
+  return new Map(list.map((t) => [t.slot, t]));
 }

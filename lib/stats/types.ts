@@ -151,6 +151,12 @@ export interface UptimeDay {
   uptime: number | null;
 }
 
+/** A model's measurements in one time bucket (a whole UTC hour or day). */
+export interface BucketStats extends Omit<RangeStats, "range"> {
+  /** Bucket start, epoch ms. */
+  t: number;
+}
+
 /** Availability of the whole free fleet in one time bucket. */
 export interface FleetPoint {
   /** Bucket start, epoch ms (a whole UTC hour or day). */

@@ -3,7 +3,7 @@
  * percent-encoded forms both work (the path after /models/ is decoded once, as a whole).
  */
 import type { Context } from "hono";
-import { dailyUptime, modelDetail, modelHistory } from "../../lib/stats/mod.ts";
+import { dailyUptime, latencySeries, modelDetail, modelHistory } from "../../lib/stats/mod.ts";
 import { type Range, RANGES } from "../../lib/stats/types.ts";
 import type { AppDeps } from "../../lib/web/deps.ts";
 import { modelHref } from "../../islands/format.ts";
@@ -30,7 +30,10 @@ export const MODEL_PREFIX = "/models/";
 export const STRIP_DAYS = 90;
 /** Checks in the recent-checks table. */
 export const RECENT_CHECKS = 50;
-/** Most checks drawn in the latency chart (90 days of hourly scans fit). */
+/**
+ * Most checks the latency chart draws one by one (a week of scans every 5 minutes fits); a
+ * range holding more is drawn per hour or day.
+ */
 export const CHART_CHECKS = 2_400;
 
 /** The model id in a request path, or null when the path holds none (or a broken escape). */
@@ -57,9 +60,9 @@ export async function modelPage(c: Context, deps: AppDeps): Promise<Response> {
   // Started with the page's other reads; settled (never left rejected) if the model is unknown.
   const regionsRead = regionStats(deps.store, id, range, now);
   regionsRead.catch(() => {});
-  const [model, history, recent, days] = await Promise.all([
+  const [model, latency, recent, days] = await Promise.all([
     modelDetail(deps.store, id, now),
-    modelHistory(deps.store, id, range, now, CHART_CHECKS),
+    latencySeries(deps.store, id, range, now, CHART_CHECKS),
     modelHistory(deps.store, id, "90d", now, RECENT_CHECKS),
     dailyUptime(deps.store, id, STRIP_DAYS, now),
   ]);
@@ -85,12 +88,12 @@ export async function modelPage(c: Context, deps: AppDeps): Promise<Response> {
       <Section
         id="latency"
         title="Latency over time"
-        intro={`Latency and time to first token of each answered check, over ${
+        intro={`Latency and time to first token of the answered checks, over ${
           RANGE_LABEL[range]
-        }.`}
+        }: each check in short ranges, per hour or day in long ones.`}
         aside={<RangeTabs current={range} href={href} />}
       >
-        <LatencyChart history={history} name={model.name} rangeLabel={RANGE_LABEL[range]} />
+        <LatencyChart series={latency} name={model.name} rangeLabel={RANGE_LABEL[range]} />
       </Section>
       {comparesRegions(regions) && (
         <Section

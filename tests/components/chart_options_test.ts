@@ -4,11 +4,12 @@ import {
   failureCategories,
   fleetAvailabilityOption,
   hasLonePoint,
+  latencyBucketsOption,
   latencyOption,
 } from "../../components/chart_options.ts";
 import { renderChartSvg } from "../../lib/web/charts.ts";
 import { islandPropsJson } from "../../lib/web/islands.tsx";
-import type { HistoryPoint } from "../../lib/stats/types.ts";
+import type { BucketStats, HistoryPoint } from "../../lib/stats/types.ts";
 import type { CheckStatus } from "../../lib/scan/check.ts";
 
 const T0 = Date.parse("2026-11-27T00:00:00Z");
@@ -57,12 +58,62 @@ Deno.test("latency chart: two lines of ok checks, a scatter per failure category
   assert.equal(series[2].name, "rate-limited upstream");
 });
 
+function bucket(i: number, p50: number | null, failures: BucketStats["failures_by_category"]) {
+  const failed = Object.values(failures).reduce((a, b) => a + (b ?? 0), 0);
+  const ok = p50 === null ? 0 : 20;
+  return {
+    t: T0 + i * 86_400_000,
+    checks: ok + failed,
+    ok,
+    failed,
+    skipped: 0,
+    uptime: ok + failed ? (100 * ok) / (ok + failed) : null,
+    p50_latency_ms: p50,
+    p95_latency_ms: p50 && p50 * 2,
+    p99_latency_ms: p50 && p50 * 3,
+    p50_ttft_ms: p50 && p50 / 2,
+    p95_ttft_ms: null,
+    p99_ttft_ms: null,
+    failures_by_category: failures,
+  } satisfies BucketStats;
+}
+
+const BUCKETS = [
+  bucket(0, 900, {}),
+  bucket(1, null, { timeout: 3 }),
+  bucket(2, 1_000, { rate_limited: 2, timeout: 5 }),
+];
+
+Deno.test("bucketed latency chart: three percentile lines, stacked failure bars per category", () => {
+  const option = latencyBucketsOption(BUCKETS);
+  const series = option.series as {
+    type: string;
+    name: string;
+    data: [number, number | null][];
+    stack?: string;
+    yAxisIndex?: number;
+    connectNulls?: boolean;
+  }[];
+  assert.deepEqual(series.map((s) => s.type), ["line", "line", "line", "bar", "bar"]);
+  assert.deepEqual(series[0].data, [[T0, 900], [T0 + 86_400_000, null], [
+    T0 + 2 * 86_400_000,
+    1_000,
+  ]]);
+  assert.equal(series[0].connectNulls, false, "a day without answers is a gap");
+  // Most frequent category first; a value for every bucket, 0 where none failed.
+  assert.equal(series[3].name, "timed out");
+  assert.deepEqual(series[3].data.map(([, n]) => n), [0, 3, 5]);
+  assert.deepEqual(series[4].data.map(([, n]) => n), [0, 0, 2]);
+  assert.ok(series.slice(3).every((s) => s.stack === "failures" && s.yAxisIndex === 1));
+});
+
 Deno.test("chart options are island-safe JSON and render on the server", () => {
   const fleet = fleetAvailabilityOption([
     { t: T0, checks: 10, ok: 9, availability: 90 },
     { t: T0 + 3_600_000, checks: 0, ok: 0, availability: null },
   ]);
-  for (const option of [fleet, latencyOption(HISTORY), latencyOption([])]) {
+  const options = [fleet, latencyOption(HISTORY), latencyOption([]), latencyBucketsOption(BUCKETS)];
+  for (const option of options) {
     islandPropsJson("Chart", { option, width: 600, height: 200, label: "x" }); // throws if not
     assert.match(renderChartSvg(option, { width: 600, height: 200 }), /^<svg /);
   }

@@ -200,6 +200,15 @@ Deno.test("pages over 7 days of hourly scans of 30 models", async (t) => {
       const points = (charts[0].option.series as { data: unknown[] }[])
         .reduce((n, s) => n + s.data.length, 0);
       assert.ok(points <= 24 * 2, `${points} points over 24 h`);
+
+      // Beyond a week, a point per day from the rollups: p50, p95, TTFT, failure bars.
+      const quarter = await getHtml(f.app, `/models/${ID}?range=90d`);
+      const [chart] = islandProps(quarter, "Chart") as ChartProps[];
+      const daily = chart.option.series as { type: string; data: [number, unknown][] }[];
+      assert.deepEqual(daily.slice(0, 3).map((s) => s.type), ["line", "line", "line"]);
+      assert.ok(daily.length > 3 && daily.slice(3).every((s) => s.type === "bar"));
+      assert.ok(daily.every((s) => s.data.length === 90), "a value for each of 90 days");
+      assert.ok(quarter.includes("bars count the failed checks of each day by category"));
     },
   );
 

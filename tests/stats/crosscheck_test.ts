@@ -2,7 +2,8 @@
  * The read models (rollups, latest state, raw checks at the ends of a range) against a plain
  * JavaScript computation over the raw rows, on random histories: ties in time, range boundaries
  * hit exactly, checks after `now` (the past read from raw checks), skipped checks, null
- * latencies, removed models, every range up to 1y, and raw checks pruned by retention.
+ * latencies, removed models, every range up to 1y (as totals and per bucket), and raw checks
+ * pruned by retention.
  *
  * Percentiles come from histograms: the reference is the mean of the values in the 5 %-wide bin
  * of the exact nearest-rank value (asserted equal), and that is asserted within 5 % of the exact
@@ -19,8 +20,14 @@ import { modelHistory } from "../../lib/stats/history.ts";
 import { statusLabel } from "../../lib/stats/labels.ts";
 import { rangeStats, rangeStatsByModel } from "../../lib/stats/ranges.ts";
 import { fleetSummary, modelSummaries, modelSummary } from "../../lib/stats/summaries.ts";
-import { dailyUptime, FLEET_BUCKETS, fleetAvailability } from "../../lib/stats/timeline.ts";
 import {
+  dailyUptime,
+  FLEET_BUCKETS,
+  fleetAvailability,
+  modelBuckets,
+} from "../../lib/stats/timeline.ts";
+import {
+  type BucketStats,
   type FleetPoint,
   type ModelSummary,
   type Range,
@@ -112,7 +119,10 @@ const sorted = (xs: (number | null)[]) =>
   xs.filter((x): x is number => x !== null).sort((a, b) => a - b);
 
 function refRangeStats(raw: Raw, id: string, range: Range): RangeStats {
-  const mine = raw.rows.filter((c) => c.model_id === id && inRange(c, range));
+  return { range, ...refStatsOf(raw.rows.filter((c) => c.model_id === id && inRange(c, range))) };
+}
+
+function refStatsOf(mine: CheckRow[]): Omit<RangeStats, "range"> {
   const ok = mine.filter((c) => c.status === "ok");
   const failed = mine.filter((c) => measured(c) && c.status !== "ok");
   const failures: RangeStats["failures_by_category"] = {};
@@ -123,7 +133,6 @@ function refRangeStats(raw: Raw, id: string, range: Range): RangeStats {
   const lat = sorted(ok.map((c) => c.latency_ms));
   const ttft = sorted(ok.map((c) => c.ttft_ms));
   return {
-    range,
     checks: ok.length + failed.length,
     ok: ok.length,
     failed: failed.length,
@@ -137,6 +146,17 @@ function refRangeStats(raw: Raw, id: string, range: Range): RangeStats {
     p99_ttft_ms: histPercentile(ttft, 99),
     failures_by_category: failures,
   };
+}
+
+/** A model's stats per bucket of FLEET_BUCKETS[range], over every raw row (pruned or not). */
+function refModelBuckets(raw: Raw, id: string, range: Range): BucketStats[] {
+  const { step, count } = FLEET_BUCKETS[range];
+  const first = Math.floor(NOW / step) * step - (count - 1) * step;
+  const mine = raw.rows.filter((c) => c.model_id === id);
+  return Array.from({ length: count }, (_, i) => {
+    const t = first + i * step;
+    return { t, ...refStatsOf(mine.filter((c) => c.checked_at >= t && c.checked_at < t + step)) };
+  });
 }
 
 function refTableIds(raw: Raw): string[] {
@@ -259,6 +279,7 @@ async function compare(store: Store, raw: Raw): Promise<void> {
     else assert.equal(one, null);
     for (const range of RANGES) {
       assert.deepEqual(await rangeStats(store, id, range, NOW), refRangeStats(raw, id, range));
+      assert.deepEqual(await modelBuckets(store, id, range, NOW), refModelBuckets(raw, id, range));
     }
     assert.deepEqual(await dailyUptime(store, id, 90, NOW), refDaily(raw, id, 90));
     const history = await modelHistory(store, id, "30d", NOW, 7);
