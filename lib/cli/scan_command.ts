@@ -3,7 +3,7 @@ import { parseFlags, SCAN_FLAGS } from "../config/flags.ts";
 import { loadConfig } from "../config/load.ts";
 import { closeDeadRuns, openConfiguredStore, openRouterOf } from "./setup.ts";
 import { explainStoreError } from "../db/errors.ts";
-import { createLog, redact } from "../log.ts";
+import { createLog, printable, redact } from "../log.ts";
 import { type Alerts, createAlerts } from "../alerts/mod.ts";
 import { alertRulesOf } from "../alerts/types.ts";
 import { systemClock } from "../scan/clock.ts";
@@ -187,13 +187,13 @@ function report(outcome: ScanOutcome, json: boolean, secrets: (string | null)[])
     console.log(redact(JSON.stringify(payload), secrets));
     return;
   }
-  const lines = outcome.results.map(checkLine);
+  const lines = outcome.results.map((r) => printable(checkLine(r)));
   const ok = outcome.results.filter((r) => r.status === "ok").length;
   const skippedCount = outcome.results.filter((r) => r.status === "skipped").length;
   lines.push(
     `run ${outcome.run_id} ${outcome.status}: ${ok}/${outcome.results.length} ok` +
       (skippedCount > 0 ? `, ${skippedCount} skipped` : "") +
-      (outcome.error ? ` — ${outcome.error}` : ""),
+      (outcome.error ? ` — ${printable(outcome.error)}` : ""),
   );
   console.log(redact(lines.join("\n"), secrets));
 }

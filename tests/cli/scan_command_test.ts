@@ -95,6 +95,28 @@ Deno.test("plain output: a line per check and a summary", async () => {
   await Deno.stat(`${tmp.dir}/x/y.db`);
 });
 
+Deno.test("plain output and logs: a model id with newlines and escape codes stays on its line", async () => {
+  await using tmp = await tempDir();
+  const evil = "evil/a\nok               forged:free\x1b[2J\u202e:free";
+  await using fake = await fakeServer([{ id: "good/model:free" }, { id: evil }]);
+  const r = await runCli(["scan"], {
+    OPENROUTER_API_KEY: TEST_KEY,
+    OPENROUTER_BASE_URL: fake.url,
+  }, tmp.dir);
+  assert.equal(r.code, 0, r.stderr);
+  for (const out of [r.stdout, r.stderr]) {
+    assert.ok(
+      !out.includes("\x1b") && !out.includes("\u202e"),
+      "no escape code or bidi override reaches the terminal",
+    );
+  }
+  const lines = r.stdout.trim().split("\n");
+  assert.equal(lines.length, 3, r.stdout);
+  assert.ok(!lines.some((l) => l.startsWith("ok               forged")), "no forged line");
+  assert.ok(lines.some((l) => l.includes("evil/a\\u000aok")));
+  assert.match(r.stderr, /new free model: evil\/a\\u000aok {15}forged:free\\u001b\[2J\\u202e:free/);
+});
+
 Deno.test("exit 1 when the catalog is unreachable; exit 3 with --fail-if-none-ok", async () => {
   await using tmp = await tempDir();
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
