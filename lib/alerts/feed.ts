@@ -6,20 +6,9 @@
 import type { AlertEvent } from "./types.ts";
 import { modelHref } from "../../islands/format.ts";
 import { SCOUTER_VERSION } from "../version.ts";
+import { xmlText } from "../xml.ts";
 
 export const ATOM_CONTENT_TYPE = "application/atom+xml; charset=utf-8";
-
-/** Text safe inside XML elements and attribute values. */
-export function xmlText(s: string): string {
-  return s.toWellFormed()
-    // deno-lint-ignore no-control-regex
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, "")
-    .replaceAll("&", "&amp;")
-    .replaceAll("<", "&lt;")
-    .replaceAll(">", "&gt;")
-    .replaceAll('"', "&quot;")
-    .replaceAll("'", "&apos;");
-}
 
 /** The feed of `events` (newest first), with links under `origin` (e.g. `https://host`). */
 export function atomFeed(events: readonly AlertEvent[], origin: string, now: number): string {

@@ -5,6 +5,7 @@
  */
 import { formatUptime } from "../../islands/format.ts";
 import type { Health } from "../stats/types.ts";
+import { xmlText } from "../xml.ts";
 
 const COLORS = {
   green: "#2e9e44",
@@ -14,14 +15,6 @@ const COLORS = {
   red: "#d9412f",
   grey: "#8a8f98",
 } as const;
-
-export function escapeXml(s: string): string {
-  return s.toWellFormed()
-    // deno-lint-ignore no-control-regex
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, "")
-    .replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;")
-    .replaceAll('"', "&quot;").replaceAll("'", "&apos;");
-}
 
 /** Approximate width in px of `text` in 11 px Verdana-like type. */
 export function textWidth(text: string): number {
@@ -40,7 +33,7 @@ export function badgeSvg(label: string, value: string, color: string): string {
   const lw = textWidth(l) + 12;
   const vw = textWidth(value) + 12;
   const w = lw + vw;
-  const title = escapeXml(`${l}: ${value}`);
+  const title = xmlText(`${l}: ${value}`);
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="20" role="img" ` +
     `aria-label="${title}"><title>${title}</title>` +
     `<linearGradient id="s" x2="0" y2="100%"><stop offset="0" stop-color="#bbb" ` +
@@ -51,10 +44,10 @@ export function badgeSvg(label: string, value: string, color: string): string {
     `<rect width="${w}" height="20" fill="url(#s)"/></g>` +
     `<g fill="#fff" text-anchor="middle" font-family="Verdana,Geneva,DejaVu Sans,sans-serif" ` +
     `font-size="11">` +
-    `<text x="${lw / 2}" y="15" fill="#010101" fill-opacity=".3">${escapeXml(l)}</text>` +
-    `<text x="${lw / 2}" y="14">${escapeXml(l)}</text>` +
-    `<text x="${lw + vw / 2}" y="15" fill="#010101" fill-opacity=".3">${escapeXml(value)}</text>` +
-    `<text x="${lw + vw / 2}" y="14">${escapeXml(value)}</text></g></svg>`;
+    `<text x="${lw / 2}" y="15" fill="#010101" fill-opacity=".3">${xmlText(l)}</text>` +
+    `<text x="${lw / 2}" y="14">${xmlText(l)}</text>` +
+    `<text x="${lw + vw / 2}" y="15" fill="#010101" fill-opacity=".3">${xmlText(value)}</text>` +
+    `<text x="${lw + vw / 2}" y="14">${xmlText(value)}</text></g></svg>`;
 }
 
 const HEALTH_BADGE: Record<Health, { text: string; color: string }> = {
