@@ -94,7 +94,8 @@ export async function serveCommand(args: string[], platform: ServePlatform = {})
     scanner: scheduler,
     now: () => Date.now(),
     adminToken: config.adminToken,
-    quota: () => planner.plan(),
+    // Without a key nothing is scanned, so no quota is spent: the dashboard shows no plan.
+    quota: openrouter ? () => planner.plan() : undefined,
   }, log);
 
   const shutdown = new AbortController();
