@@ -15,7 +15,10 @@ export function FleetCards({ summary }: { summary: FleetSummary }) {
         value={summary.healthy_count}
         tone="text-emerald-700 dark:text-emerald-400"
       >
-        <p>fleet uptime 24 h: {formatUptime(summary.fleet_uptime_24h)}</p>
+        <p>
+          fleet uptime 24 h:{" "}
+          <span class="whitespace-nowrap">{formatUptime(summary.fleet_uptime_24h)}</span>
+        </p>
       </Card>
       <Card
         title="Degraded"

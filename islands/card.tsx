@@ -26,7 +26,9 @@ export function Card({ title, value, tone, children, class: cls }: CardProps) {
       </h2>
       <p class={`mt-1 text-2xl font-semibold tabular-nums ${tone ?? ""}`}>{value}</p>
       {children && (
-        <div class="mt-1 space-y-0.5 text-sm text-slate-600 dark:text-slate-400">{children}</div>
+        <div class="mt-1 space-y-0.5 break-words text-sm text-slate-600 dark:text-slate-400">
+          {children}
+        </div>
       )}
     </section>
   );

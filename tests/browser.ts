@@ -41,7 +41,11 @@ export interface PageProblems {
 export async function withPage(
   browser: Browser,
   fn: (page: Page, problems: PageProblems) => Promise<void>,
-  options: { colorScheme?: "light" | "dark"; javaScriptEnabled?: boolean } = {},
+  options: {
+    colorScheme?: "light" | "dark";
+    javaScriptEnabled?: boolean;
+    viewport?: { width: number; height: number };
+  } = {},
 ): Promise<void> {
   const context = await browser.newContext({ colorScheme: "light", ...options });
   const page = await context.newPage();

@@ -12,7 +12,7 @@ import { createApp } from "../../lib/web/app.ts";
 import { ensureAssets } from "../../lib/web/build.ts";
 import { modelSummaries } from "../../lib/stats/mod.ts";
 import { generateHistory } from "../seed.ts";
-import { HOSTILE_IMG, HOSTILE_SCRIPT, IDLE, NOW, pagesFixture } from "./pages_helpers.ts";
+import { HOSTILE_IMG, HOSTILE_SCRIPT, IDLE, NOW, OFF, pagesFixture } from "./pages_helpers.ts";
 
 /** Fails the page on any dialog (an injected alert). */
 function noDialogs(page: Page, errors: string[]): void {
@@ -156,6 +156,28 @@ Deno.test({
         // Chromium refuses the modulepreloads with JavaScript off (reported as "csp").
         assert.deepEqual(problems.errors.filter((e) => !/\.js csp$/.test(e)), []);
       }, { javaScriptEnabled: false });
+
+      await withPage(browser, async (page, problems) => {
+        // At phone width nothing spills: the page does not scroll sideways, and no text runs
+        // out of its box (long ids and env var names wrap; the table scrolls in its frame).
+        f.scanner.set(OFF);
+        for (const path of ["/", "/runs", "/models/vendor-1/model-1:free?range=90d"]) {
+          await page.goto(`${base}${path}`);
+          await page.waitForSelector("[data-island][data-hydrated]");
+          const spill = await page.evaluate(() => {
+            const inScroller = (e: Element) => e.closest(".overflow-x-auto") !== null;
+            return [...document.querySelectorAll("body *")]
+              .filter((e) => !(e instanceof SVGElement) && !inScroller(e))
+              .filter((e) => e.scrollWidth > e.clientWidth + 1 && e.clientWidth > 0)
+              .filter((e) => getComputedStyle(e).overflowX === "visible")
+              .map((e) => `${e.tagName}: ${e.textContent?.slice(0, 60)}`);
+          });
+          assert.deepEqual(spill, [], path);
+          assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 390, path);
+        }
+        assert.deepEqual(problems.errors, []);
+      }, { viewport: { width: 390, height: 844 } });
+      f.scanner.set(IDLE);
 
       await withPage(browser, async (page, problems) => {
         // LiveStatus: a running scan, then it ends: the page reloads by itself.
