@@ -11,7 +11,14 @@ import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { Sparkline } from "../lib/web/sparkline.ts";
 import type { Health } from "../lib/stats/types.ts";
 import { CopyIdButton, useHydrated } from "./copy.tsx";
-import { formatCount, formatMs, formatUptime, modelHref } from "./format.ts";
+import {
+  formatCount,
+  formatMs,
+  formatRelative,
+  formatUptime,
+  formatUtc,
+  modelHref,
+} from "./format.ts";
 import { HEALTH_LABEL, HealthBadge } from "./health_badge.tsx";
 import {
   DEFAULT_STATE,
@@ -27,6 +34,9 @@ import {
 
 export interface ModelTableProps {
   rows: ModelRow[];
+  /** The server's clock when it rendered the page (epoch ms): ages are relative to it, so the
+   * hydrated table shows what the server's HTML showed. */
+  now: number;
   /** The view the server was asked for (from the query string); the default shows all. */
   initial?: TableState;
 }
@@ -42,7 +52,7 @@ const STATUS_OPTIONS: { value: StatusFilter; label: string }[] = [
   { value: "removed", label: "Removed from catalog" },
 ];
 
-export default function ModelTable({ rows, initial = DEFAULT_STATE }: ModelTableProps) {
+export default function ModelTable({ rows, now, initial = DEFAULT_STATE }: ModelTableProps) {
   const [state, setState] = useState<TableState>(initial);
   const hydrated = useHydrated();
   const shown = useMemo(() => visibleRows(rows, state), [rows, state]);
@@ -135,7 +145,7 @@ export default function ModelTable({ rows, initial = DEFAULT_STATE }: ModelTable
             </tr>
           </thead>
           <tbody class="divide-y divide-slate-200 dark:divide-slate-800">
-            {shown.map((row) => <Row key={row.model_id} row={row} />)}
+            {shown.map((row) => <Row key={row.model_id} row={row} now={now} />)}
             {shown.length === 0 && (
               <tr>
                 <td colSpan={9} class="px-3 py-6 text-center text-slate-500 dark:text-slate-400">
@@ -214,7 +224,7 @@ function uptimeClass(uptime: number | null): string {
 const NUM = "px-3 py-2 text-right tabular-nums whitespace-nowrap";
 const MUTED = "text-slate-400 dark:text-slate-500";
 
-function Row({ row }: { row: ModelRow }) {
+function Row({ row, now }: { row: ModelRow; now: number }) {
   const measured = row.sparkline_data.filter((v) => v !== null).length;
   return (
     <tr class="hover:bg-slate-50 dark:hover:bg-slate-900/60">
@@ -223,6 +233,18 @@ function Row({ row }: { row: ModelRow }) {
         {row.latest_status && (
           <div class="mt-0.5 text-xs text-slate-500 dark:text-slate-400">
             last: {row.latest_status}
+            {row.latest_checked_at && (
+              <>
+                ,{" "}
+                <time
+                  datetime={row.latest_checked_at}
+                  title={formatUtc(row.latest_checked_at)}
+                  class="whitespace-nowrap"
+                >
+                  {formatRelative(row.latest_checked_at, now)}
+                </time>
+              </>
+            )}
           </div>
         )}
       </td>

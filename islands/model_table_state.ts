@@ -14,6 +14,7 @@ export type ModelRow = Pick<
   | "name"
   | "health"
   | "latest_status"
+  | "latest_checked_at"
   | "present"
   | "is_router"
   | "uptime_24h"
@@ -31,6 +32,7 @@ export function toModelRow(m: ModelSummary): ModelRow {
     name: m.name,
     health: m.health,
     latest_status: m.latest_status,
+    latest_checked_at: m.latest_checked_at,
     present: m.present,
     is_router: m.is_router,
     uptime_24h: m.uptime_24h,

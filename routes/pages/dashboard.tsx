@@ -76,7 +76,10 @@ export async function dashboardPage(c: Context, deps: AppDeps): Promise<Response
             title="Models"
             intro="Uptime, median latency (p50) and time to first token over 24 hours; the trend is the latency of the latest checks."
           >
-            <Island name="ModelTable" props={{ rows: models.map(toModelRow), initial: table }} />
+            <Island
+              name="ModelTable"
+              props={{ rows: models.map(toModelRow), now, initial: table }}
+            />
           </Section>
           {insights.alerts && (
             <Section id="alerts" title="Recent alerts">

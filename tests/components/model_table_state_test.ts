@@ -14,6 +14,7 @@ function row(id: string, patch: Partial<ModelRow> = {}): ModelRow {
     name: `Model ${id}`,
     health: "healthy",
     latest_status: "OK",
+    latest_checked_at: "2026-11-27T10:00:00.000Z",
     present: true,
     is_router: false,
     uptime_24h: 100,

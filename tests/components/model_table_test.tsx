@@ -3,11 +3,14 @@ import { renderToString } from "preact-render-to-string";
 import ModelTable from "../../islands/ModelTable.tsx";
 import type { ModelRow } from "../../islands/model_table_state.ts";
 
+const NOW = Date.parse("2026-11-27T10:30:00.000Z");
+
 const rows: ModelRow[] = ["a", "b", "c"].map((x, i) => ({
   model_id: `v/${x}:free`,
   name: `<b>${x}</b>`,
   health: i === 0 ? "down" : "healthy",
   latest_status: i === 0 ? "HTTP 502" : "OK",
+  latest_checked_at: new Date(NOW - (i + 1) * 3 * 3_600_000).toISOString(),
   present: i !== 2,
   is_router: false,
   uptime_24h: i === 1 ? null : 50 * i,
@@ -20,7 +23,7 @@ const rows: ModelRow[] = ["a", "b", "c"].map((x, i) => ({
 }));
 
 Deno.test("the server render: an accessible table with every row and a no-JS form", () => {
-  const html = renderToString(<ModelTable rows={rows} />);
+  const html = renderToString(<ModelTable rows={rows} now={NOW} />);
   assert.equal(html.match(/<tr class=/g)?.length, 3);
   assert.ok(html.includes("<caption"));
   assert.equal(html.match(/<th scope="col" aria-sort="none"/g)?.length, 8);
@@ -36,11 +39,21 @@ Deno.test("the server render: an accessible table with every row and a no-JS for
   assert.ok(html.includes(">no data</td>"));
   assert.ok(html.includes(">removed</span>"));
   assert.ok(html.includes(">3 models</p>"));
+  // How old each row's latest check is, relative to the server's clock; the UTC time on hover.
+  assert.match(
+    html,
+    /last: HTTP 502, <time datetime="2026-11-27T07:30:00.000Z" title="2026-11-27 07:30 UTC"[^>]*>3 h ago<\/time>/,
+  );
+  assert.ok(html.includes(">9 h ago</time>"));
 });
 
 Deno.test("the server render honours the initial view", () => {
   const html = renderToString(
-    <ModelTable rows={rows} initial={{ q: "", status: "all", sort: "uptime_24h", dir: "desc" }} />,
+    <ModelTable
+      rows={rows}
+      now={NOW}
+      initial={{ q: "", status: "all", sort: "uptime_24h", dir: "desc" }}
+    />,
   );
   assert.match(html, /aria-sort="descending"[^>]*><button[^>]*value="uptime_24h\.asc"/);
   const order = [...html.matchAll(/href="\/models\/v\/(\w):free"/g)].map((m) => m[1]).join("");
