@@ -68,8 +68,20 @@ export async function scanCommand(args: string[]): Promise<number> {
   const log = createLog(secrets);
   const interactive = !flags.json && Deno.stderr.isTerminal();
 
-  const store = await openConfiguredStore(config, log);
-  if (!store) return 1;
+  const outcomes: ScanOutcome[] = [];
+  const startedAt = new Date().toISOString();
+  /** Says why no scan could run; with --json that is still the one object on stdout. */
+  const cannotRun = (error: string): number => {
+    log(`error: ${error}`);
+    if (flags.json && outcomes.length === 0) {
+      console.log(redact(JSON.stringify(failedPayload(startedAt, error)), secrets));
+    }
+    return 1;
+  };
+
+  let openError = "cannot open the database";
+  const store = await openConfiguredStore(config, (m) => openError = m.replace(/^error: /, ""));
+  if (!store) return cannotRun(openError);
 
   const controller = new AbortController();
   const onSignal = () => {
@@ -80,7 +92,6 @@ export async function scanCommand(args: string[]): Promise<number> {
   Deno.addSignalListener("SIGINT", onSignal);
   if (Deno.build.os !== "windows") Deno.addSignalListener("SIGTERM", onSignal);
 
-  const outcomes: ScanOutcome[] = [];
   let alerts: Alerts | null = null;
   try {
     await closeDeadRuns(store, log);
@@ -126,12 +137,11 @@ export async function scanCommand(args: string[]): Promise<number> {
       );
       if (interactive) clearLine();
       if (!leased.acquired) {
-        log(
-          `error: another scan is running on this database (${
+        return cannotRun(
+          `another scan is running on this database (${
             leased.heldBy?.holder ?? "unknown holder"
           }); try again when it ends, or pass --allow-concurrent`,
         );
-        return 1;
       }
       const outcome = leased.value;
       outcomes.push(outcome);
@@ -148,8 +158,7 @@ export async function scanCommand(args: string[]): Promise<number> {
       if (pruned.deleted > 0) log(`retention: pruned ${pruned.deleted} raw checks`);
     }
   } catch (err) {
-    log(`error: ${explainStoreError(err)}`);
-    return 1;
+    return cannotRun(explainStoreError(err));
   } finally {
     Deno.removeSignalListener("SIGINT", onSignal);
     if (Deno.build.os !== "windows") Deno.removeSignalListener("SIGTERM", onSignal);
@@ -158,6 +167,18 @@ export async function scanCommand(args: string[]): Promise<number> {
     store.close();
   }
   return exitCodeFor(outcomes, config.failIfNoneOk);
+}
+
+/** The `--json` object of a scan that could not run at all: no run, no results. */
+function failedPayload(startedAt: string, error: string) {
+  return {
+    run_id: null,
+    status: "failed",
+    started_at: startedAt,
+    finished_at: new Date().toISOString(),
+    error,
+    results: [],
+  };
 }
 
 /** `--json`: the CONTRACT object on stdout, one per scan. Otherwise a line per check. */

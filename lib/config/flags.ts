@@ -114,6 +114,11 @@ function describeParseError(err: Error): string {
     return `unexpected argument ${JSON.stringify(word ?? "")}`;
   }
   if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
+    // `--json=1`: a switch given a value; `--max-retries -1`: the value looks like a flag.
+    if (/does not take an argument/.test(err.message)) return `${flag ?? "a flag"} takes no value`;
+    if (/ambiguous/.test(err.message)) {
+      return `${flag} needs a value (one that starts with "-" is written ${flag}=-1)`;
+    }
     return `${flag ?? "a flag"} needs a value`;
   }
   return err.message.split("\n")[0];

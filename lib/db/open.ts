@@ -62,6 +62,13 @@ export async function openStore(opts: OpenOptions = {}): Promise<Store> {
     if (e instanceof StoreError) {
       throw new StoreError(`database ${target.label}: ${describeError(e, [token])}`);
     }
+    // Deno's own text here ("run again with the --allow-all flag") names a flag the tasks
+    // never pass: /proc, /sys and /dev are outside any narrower permission.
+    if (e instanceof Deno.errors.NotCapable) {
+      throw new StoreError(
+        `cannot open database ${target.label}: Scouter may not write there; choose another path`,
+      );
+    }
     throw new StoreError(`cannot open database ${target.label}: ${describeError(e, [token])}`);
   }
 }

@@ -143,6 +143,26 @@ Deno.test("exit 1 when the catalog is unreachable; exit 3 with --fail-if-none-ok
   assert.equal(without.code, 0);
 });
 
+Deno.test("--json when no scan can run (the database will not open): still one object, exit 1", async () => {
+  await using tmp = await tempDir();
+  await Deno.mkdir(`${tmp.dir}/a-directory.db`);
+  const env = { OPENROUTER_API_KEY: TEST_KEY, OPENROUTER_BASE_URL: "http://127.0.0.1:9/api/v1" };
+  for (const dbPath of ["a-directory.db", "/proc/scouter-nope/x.db"]) {
+    const r = await runCli(["scan", "--json", "--db-path", dbPath], env, tmp.dir);
+    assert.equal(r.code, 1, r.stderr);
+    const lines = r.stdout.trim().split("\n");
+    assert.equal(lines.length, 1, r.stdout);
+    const payload = JSON.parse(lines[0]);
+    assert.equal(payload.run_id, null);
+    assert.equal(payload.status, "failed");
+    assert.deepEqual(payload.results, []);
+    assert.match(payload.error, /^cannot open the database: /);
+    assert.ok(Date.parse(payload.started_at) <= Date.parse(payload.finished_at));
+    assertOneLine(r.stderr, /error: cannot open the database: /);
+    assert.doesNotMatch(r.stderr, /--allow-all/, "no Deno flag the task cannot take");
+  }
+});
+
 Deno.test("--repeat-count runs several scans", async () => {
   await using tmp = await tempDir();
   await using fake = await fakeServer([{ id: "good/model:free" }]);

@@ -161,7 +161,13 @@ Deno.test("scan flags: every CONTRACT flag parses", () => {
 Deno.test("flag errors are one-line ConfigErrors", () => {
   const cases: [string[], RegExp][] = [
     [["--bogus"], /^unknown flag --bogus$/],
-    [["--concurrency"], /--concurrency needs a value/],
+    [["--concurrency"], /^--concurrency needs a value$/],
+    [
+      ["--max-retries", "-1"],
+      /^--max-retries needs a value \(one that starts with "-" is written --max-retries=-1\)$/,
+    ],
+    [["--json=1"], /^--json takes no value$/],
+    [["--fail-if-none-ok=yes"], /^--fail-if-none-ok takes no value$/],
     [["stray"], /^unexpected argument "stray"$/],
     [["--port", "1"], /unknown flag --port/],
   ];
