@@ -4,6 +4,7 @@ import { loadConfig } from "../config/load.ts";
 import { closeDeadRuns, openConfiguredStore, openRouterOf } from "./setup.ts";
 import { explainStoreError } from "../db/errors.ts";
 import { createLog, printable, redact } from "../log.ts";
+import { onStopSignals } from "./stop_signals.ts";
 import { type Alerts, createAlerts } from "../alerts/mod.ts";
 import { alertRulesOf } from "../alerts/types.ts";
 import { systemClock } from "../scan/clock.ts";
@@ -84,13 +85,12 @@ export async function scanCommand(args: string[]): Promise<number> {
   if (!store) return cannotRun(openError);
 
   const controller = new AbortController();
-  const onSignal = () => {
-    if (controller.signal.aborted) Deno.exit(130);
-    log("stopping: finishing the checks in flight (Ctrl-C again to quit at once)");
-    controller.abort();
-  };
-  Deno.addSignalListener("SIGINT", onSignal);
-  if (Deno.build.os !== "windows") Deno.addSignalListener("SIGTERM", onSignal);
+  const stopListening = onStopSignals({
+    stop: () => {
+      log("stopping: finishing the checks in flight (Ctrl-C again to quit at once)");
+      controller.abort();
+    },
+  });
 
   let alerts: Alerts | null = null;
   try {
@@ -160,8 +160,7 @@ export async function scanCommand(args: string[]): Promise<number> {
   } catch (err) {
     return cannotRun(explainStoreError(err));
   } finally {
-    Deno.removeSignalListener("SIGINT", onSignal);
-    if (Deno.build.os !== "windows") Deno.removeSignalListener("SIGTERM", onSignal);
+    stopListening();
     await alerts?.flush(ALERT_FLUSH_MS);
     await alerts?.stop();
     store.close();

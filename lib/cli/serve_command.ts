@@ -2,6 +2,7 @@ import { parseFlags, SERVE_FLAGS } from "../config/flags.ts";
 import { loadConfig } from "../config/load.ts";
 import { closeDeadRuns, openConfiguredStore, openRouterOf } from "./setup.ts";
 import { createLog } from "../log.ts";
+import { onStopSignals } from "./stop_signals.ts";
 import { createAlerts } from "../alerts/mod.ts";
 import { alertRulesOf } from "../alerts/types.ts";
 import { createQuotaPlanner } from "../planner/service.ts";
@@ -116,15 +117,12 @@ export async function serveCommand(args: string[], platform: ServePlatform = {})
     return 1;
   }
 
-  let stopping = false;
-  const stop = () => {
-    if (stopping) Deno.exit(130);
-    stopping = true;
-    log("shutting down (again to quit at once)");
-    shutdown.abort();
-  };
-  Deno.addSignalListener("SIGINT", stop);
-  if (Deno.build.os !== "windows") Deno.addSignalListener("SIGTERM", stop);
+  const stopListening = onStopSignals({
+    stop: () => {
+      log("shutting down (again to quit at once)");
+      shutdown.abort();
+    },
+  });
 
   await scheduler.start();
   alerts.start();
@@ -134,8 +132,7 @@ export async function serveCommand(args: string[], platform: ServePlatform = {})
   await scheduler.stop();
   await alerts.stop();
   store.close();
-  Deno.removeSignalListener("SIGINT", stop);
-  if (Deno.build.os !== "windows") Deno.removeSignalListener("SIGTERM", stop);
+  stopListening();
   log("stopped");
   return 0;
 }
