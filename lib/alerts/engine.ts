@@ -128,6 +128,10 @@ async function buildPass(
       const check = t.check as CheckLine;
       const name = nameOf(id);
       if (t.transition === "down") {
+        // The streak may have begun in an earlier pass: its statuses are read back.
+        const failures = t.failures.length >= Math.min(t.streak, MAX_LISTED_FAILURES)
+          ? t.failures
+          : await streakStatuses(client, id, check, Math.min(t.streak, MAX_LISTED_FAILURES));
         events.push({
           kind: "model_down",
           model_id: id,
@@ -135,10 +139,10 @@ async function buildPass(
           run_id: check.run_id,
           dedupe_key: `down:${id}:${check.id}`,
           title: `${name} is down`,
-          message: `${id} failed ${plural(t.failures.length, "check")} in a row (${
-            t.failures.join(", ")
-          }). Scouter will say when it answers again.`,
-          details: { model_name: name, failures: t.failures, streak: t.failures.length },
+          message: `${id} failed ${plural(t.streak, "check")} in a row (${
+            t.streak > failures.length ? "…, " : ""
+          }${failures.join(", ")}). Scouter will say when it answers again.`,
+          details: { model_name: name, failures, streak: t.streak },
         });
       } else {
         const since = t.before.changedAt;
@@ -214,6 +218,25 @@ async function buildPass(
     pass: { events, states: nextStates, cursors: cursorsOut, now },
     more: checks.length === PAGE,
   };
+}
+
+/** Most failed statuses a down alert lists (the latest ones). */
+const MAX_LISTED_FAILURES = 10;
+
+/** The statuses of a model's latest `n` measured checks up to `last`, oldest first. */
+async function streakStatuses(
+  client: Store["client"],
+  id: string,
+  last: { checked_at: number; id: number },
+  n: number,
+): Promise<CheckStatus[]> {
+  const rs = await client.execute({
+    sql: `SELECT status FROM checks
+      WHERE model_id = ? AND status <> 'skipped' AND (checked_at < ? OR (checked_at = ? AND id <= ?))
+      ORDER BY checked_at DESC, id DESC LIMIT ?`,
+    args: [id, last.checked_at, last.checked_at, last.id, n],
+  });
+  return rs.rows.map((r) => str(r.status) as CheckStatus).reverse();
 }
 
 async function modelNames(store: Store, ids: string[]): Promise<Map<string, string>> {

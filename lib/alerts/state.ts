@@ -75,8 +75,13 @@ export interface TransitionAt {
   check: StateCheck;
   /** The state before it (for `down_since` of a recovery). */
   before: ModelAlertState;
-  /** The failed statuses of the streak that led to `down`, oldest first. */
+  /**
+   * The failed statuses of the streak that led to `down` among the checks replayed, oldest
+   * first; the streak may have begun before them (see `streak`).
+   */
   failures: CheckStatus[];
+  /** Failed checks in a row at a `down`, earlier passes included; 0 for a recovery. */
+  streak: number;
 }
 
 /** Runs a model's checks (in order) through the machine; every transition on the way. */
@@ -97,6 +102,7 @@ export function replay(
         check: c,
         before: s,
         failures: transition === "down" ? failures.slice(-Math.max(rules.downAfter, 1)) : [],
+        streak: transition === "down" ? next.failStreak : 0,
       });
     }
     s = next;

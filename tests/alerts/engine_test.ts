@@ -48,15 +48,22 @@ Deno.test("one event per state change: down, then recovered; a second pass adds 
 
 Deno.test("the streaks survive a restart: no lost and no repeated alert", async () => {
   await using db = await openTestStore();
-  await seedStore(db.store, { checks: seq("a/a:free", T0, ["ok", "timeout", "timeout"]) });
+  await seedStore(db.store, { checks: seq("a/a:free", T0, ["ok", "unavailable", "timeout"]) });
   assert.deepEqual(await pass(db.store, T0 + 5 * H), []);
 
   // Another process on the same file (the server after a restart) carries on.
   const again = await openStore({ path: db.path });
   try {
-    await seedStore(again, { checks: seq("a/a:free", T0 + 3 * H, ["timeout"]) });
+    await seedStore(again, { checks: seq("a/a:free", T0 + 3 * H, ["rate_limited"]) });
     const events = await pass(again, T0 + 5 * H, "restarted");
     assert.deepEqual(events.map((e) => e.kind), ["model_down"]);
+    // The streak began in the earlier pass: it is counted and listed whole.
+    assert.equal(events[0].details.streak, 3);
+    assert.deepEqual(events[0].details.failures, ["unavailable", "timeout", "rate_limited"]);
+    assert.match(
+      events[0].message,
+      /failed 3 checks in a row \(unavailable, timeout, rate_limited\)/,
+    );
     assert.deepEqual(await pass(again, T0 + 5 * H, "restarted"), []);
     assert.deepEqual(await pass(db.store, T0 + 5 * H), []);
   } finally {
