@@ -5,6 +5,7 @@ import { closeDeadRuns, openConfiguredStore, openRouterOf } from "./setup.ts";
 import { explainStoreError } from "../db/errors.ts";
 import { createLog, printable, redact } from "../log.ts";
 import { onStopSignals } from "./stop_signals.ts";
+import { createPacer } from "../scan/pacer.ts";
 import { type Alerts, createAlerts } from "../alerts/mod.ts";
 import { alertRulesOf } from "../alerts/types.ts";
 import { systemClock } from "../scan/clock.ts";
@@ -105,6 +106,12 @@ export async function scanCommand(args: string[]): Promise<number> {
       log,
     });
     const holder = leaseHolder();
+    // Shared by the --repeat-count scans: each continues the last minute's count.
+    const pacer = createPacer({
+      rpm: config.rpm,
+      delayMs: config.requestDelaySeconds * 1000,
+      clock: systemClock,
+    });
     for (let i = 0; i < config.repeatCount && !controller.signal.aborted; i++) {
       if (i > 0 && config.repeatIntervalMinutes > 0) {
         log(`next scan in ${formatDuration(config.repeatIntervalMinutes * 60_000)}`);
@@ -121,6 +128,7 @@ export async function scanCommand(args: string[]): Promise<number> {
           openrouter: client,
           store,
           clock: systemClock,
+          pacer,
           log: (m) => {
             if (interactive) clearLine();
             log(m);

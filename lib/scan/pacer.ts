@@ -10,18 +10,25 @@ export interface PacerOptions {
 }
 
 /**
- * One pacer shared by every concurrent probe of a scan. `acquire` resolves when a request may
- * start and records it; callers are served in order. Every request counts, failed ones too,
- * as OpenRouter counts them.
+ * One pacer shared by every concurrent probe of a scan, and by the successive scans of a
+ * process (a scan started right after another must not reset the window). `acquire` resolves
+ * when a request may start and records it; callers are served in order. Every request counts,
+ * failed ones too, as OpenRouter counts them.
  */
 export interface Pacer {
   /** Resolves with true when a request may start now; false if `signal` aborted first. */
   acquire(signal?: AbortSignal): Promise<boolean>;
   /** Holds every request until `until` (epoch ms): an account per-minute limit was hit. */
   pauseUntil(until: number): void;
-  /** Start times of every granted request, for tests and reports. */
+  /**
+   * Start times of the latest granted requests, oldest first (at most max(rpm, 1,000): a
+   * server shares one pacer between its scans for months), for tests and reports.
+   */
   readonly granted: readonly number[];
 }
+
+/** Start times kept beyond the `rpm` the window needs. */
+const HISTORY = 1_000;
 
 export function createPacer(opts: PacerOptions): Pacer {
   const windowMs = opts.windowMs ?? 60_000;
@@ -50,6 +57,8 @@ export function createPacer(opts: PacerOptions): Pacer {
       await opts.clock.sleep(wait, signal);
     }
     granted.push(opts.clock.now());
+    const excess = granted.length - Math.max(opts.rpm, HISTORY);
+    if (excess > 0) granted.splice(0, excess);
     return true;
   }
 

@@ -12,6 +12,7 @@ import {
   type ScanSettings,
 } from "../scan/scan.ts";
 import { systemClock } from "../scan/clock.ts";
+import { createPacer, type Pacer } from "../scan/pacer.ts";
 import type { ScanControl, ScannerStatus, ScanRequestResult } from "../web/deps.ts";
 import type { SpreadTurn } from "../planner/service.ts";
 import { describeTiming, nextCronRun, type Timing } from "./timing.ts";
@@ -36,6 +37,8 @@ export interface SchedulerOptions {
   now?: () => number;
   /** Called after every scan this process ran (the dashboard's live refresh, alerts later). */
   onScanEnd?: (outcome: ScanOutcome) => void;
+  /** The chat request pacer of every scan of this scheduler; by default one from the settings. */
+  pacer?: Pacer;
   /** After each scan, raw checks older than this many days are pruned (lib/db/retention.ts). */
   retentionDays?: number;
   /**
@@ -87,6 +90,13 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
   const stopping = new AbortController();
   const startedAt = now();
   let current: CurrentScan | null = null;
+  // One for all scans: a scan right after another (POST /api/scan, a cron tick) continues the
+  // last minute's count instead of sending up to another `rpm` requests at once.
+  const pacer = opts.pacer ?? createPacer({
+    rpm: opts.settings.rpm,
+    delayMs: opts.settings.requestDelaySeconds * 1000,
+    clock: systemClock,
+  });
   let cronRegistered: Promise<void> | null = null;
   /**
    * The scan on start found the lease held (e.g. by the process this one replaced, killed with
@@ -159,6 +169,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
               openrouter,
               store: opts.store,
               clock: systemClock,
+              pacer,
               log: opts.log,
               signal: controller.signal,
               trigger,

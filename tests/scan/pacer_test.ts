@@ -55,3 +55,12 @@ Deno.test("an aborted caller gets false and records nothing", async () => {
   assert.equal(await pacer.acquire(controller.signal), false);
   assert.equal(pacer.granted.length, 1);
 });
+
+Deno.test("a long-lived pacer keeps a bounded history, and still paces", async () => {
+  const clock = createVirtualClock(1_000_000);
+  const pacer = createPacer({ rpm: 50, delayMs: 0, clock });
+  for (let i = 0; i < 1_200; i++) await pacer.acquire();
+  assert.equal(pacer.granted.length, 1_000, "the latest 1,000 start times");
+  assert.equal(busiestWindow(pacer.granted, 60_000), 50);
+  assert.ok(pacer.granted.at(-1)! - pacer.granted[0] >= 19 * 60_000);
+});

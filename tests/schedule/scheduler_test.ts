@@ -109,6 +109,30 @@ Deno.test("a failed scan is not run again before its next turn", async () => {
   await scheduler.stop();
 });
 
+Deno.test("a scan right after another continues its minute's request count (one pacer)", async () => {
+  await using w = await world([{ id: "a/a:free" }, { id: "b/b:free" }]);
+  const scheduler = createScheduler({
+    store: w.store,
+    openrouter: w.client,
+    settings: { ...FAST_SETTINGS, rpm: 2 },
+    timing: { kind: "interval", everyMs: 3_600_000 },
+    scanOnStart: false,
+    log: (m) => w.logs.push(m),
+    cron: manualCron().register,
+  });
+  assert.equal(await scheduler.requestScan(), "started");
+  await scheduler.idle();
+  assert.equal((await w.store.listRuns(1))[0].ok_count, 2, "the first scan used the minute");
+  // The second may not send anything until the first scan's requests leave the window.
+  assert.equal(await scheduler.requestScan(), "started");
+  await new Promise((r) => setTimeout(r, 1_500));
+  const status = await scheduler.status();
+  assert.equal(status.running?.progress?.done ?? 0, 0, "nothing sent within the same minute");
+  assert.equal(w.fake.chatRequests().length, 2);
+  await scheduler.stop();
+  assert.equal((await w.store.listRuns(1))[0].status, "aborted");
+});
+
 Deno.test("requestScan: busy while a scan runs, here or in another process; disabled without a key", async () => {
   await using w = await world([{ id: "slow/a:free", delayMs: 300 }, {
     id: "slow/b:free",
