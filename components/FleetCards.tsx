@@ -8,7 +8,7 @@ export function FleetCards({ summary }: { summary: FleetSummary }) {
     <>
       <Card title="Free models" value={summary.total_models}>
         <p>in OpenRouter's catalog</p>
-        {summary.no_data_count > 0 && <p>{summary.no_data_count} not measured yet</p>}
+        {summary.no_data_count > 0 && <p>{summary.no_data_count} not measured in 24 h</p>}
       </Card>
       <Card
         title="Healthy"

@@ -12,6 +12,9 @@ export interface HealthInputs {
 /** The definitions are in ./types.ts (`Health`) and the README; keep the three in step. */
 export function healthOf(h: HealthInputs): Health {
   if (h.measured === 0 || h.latestOk === null) return "no_data";
+  // Health describes the last 24 hours: a model not measured since (scanning stopped, a
+  // removed model) is not "healthy" on old news.
+  if (h.uptime24h === null) return "no_data";
   if (!h.latestOk) {
     if (h.consecutiveFailures >= 2 || h.measured === 1) return "down";
     return "degraded";

@@ -23,7 +23,8 @@ export const RANGE_MS: Record<Range, number> = {
  * - `degraded`: answering but slow or flapping — the latest check is ok but 24 h uptime is
  *   below 95 % or p50 latency above 10 s, or the latest check failed right after a good one;
  * - `down`: the last two checks failed (or the only check so far failed);
- * - `no_data`: nothing measured yet.
+ * - `no_data`: nothing measured in the last 24 hours (or ever).
+ * Each of the first three needs a measured check in the last 24 hours.
  */
 export type Health = "healthy" | "degraded" | "down" | "no_data";
 
@@ -42,7 +43,7 @@ export const HEALTH_DEFINITIONS: Record<Health, string> = {
     "below 95 % or the median latency above 10 s, or the latest check failed right after a " +
     "good one",
   down: "the last two checks failed (or the only check so far failed)",
-  no_data: "nothing measured yet (skipped checks do not count)",
+  no_data: "nothing measured in the last 24 hours (skipped checks do not count)",
 };
 
 /** The categories that count against uptime: every status but `ok` and `skipped`. */

@@ -21,8 +21,12 @@ Deno.test("healthOf: each rule of the definitions", () => {
   assert.equal(healthOf({ ...base, latestOk: false, consecutiveFailures: 2 }), "down");
   assert.equal(healthOf({ ...base, measured: 1, latestOk: false, consecutiveFailures: 1 }), "down");
   assert.equal(healthOf({ ...base, measured: 0, latestOk: null }), "no_data");
-  // No checks over 24 h (uptime null) does not make an ok model degraded.
-  assert.equal(healthOf({ ...base, uptime24h: null, p50Latency24h: null }), "healthy");
+  // Nothing measured over 24 h (uptime null): old news is no health at all, good or bad.
+  assert.equal(healthOf({ ...base, uptime24h: null, p50Latency24h: null }), "no_data");
+  assert.equal(
+    healthOf({ ...base, latestOk: false, consecutiveFailures: 5, uptime24h: null }),
+    "no_data",
+  );
 });
 
 Deno.test("percentile: nearest rank; null for none", () => {
