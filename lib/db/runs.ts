@@ -138,14 +138,15 @@ export async function markInterruptedRuns(
         numOrNull(r.last_check_at) ?? 0,
       ),
     }))
-    .filter(({ run, last }) => !isAlive(run, last))
-    .map(({ run }) => run.id);
+    .filter(({ run, last }) => !isAlive(run, last));
   if (dead.length === 0) return 0;
+  // It ended at its last sign of life (heartbeat, check or start), not when it was noticed:
+  // after a night's downtime the run did not last all night.
   await client.batch(
-    dead.map((id) => ({
+    dead.map(({ run, last }) => ({
       sql: `UPDATE runs SET status = 'interrupted', finished_at = ?, ${COUNTS_FROM_CHECKS}
         WHERE id = ? AND status = 'running'`,
-      args: [intOrNull(now), id],
+      args: [intOrNull(Math.min(last, now)), run.id],
     })),
     "write",
   );

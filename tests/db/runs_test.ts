@@ -62,16 +62,21 @@ Deno.test("runs: markInterruptedRuns closes only the running ones, with their co
     const done = await store.startRun({ trigger: "cli", started_at: 1 });
     await store.finishRun(done, { status: "completed", finished_at: 2 });
     const a = await store.startRun({ trigger: "schedule", started_at: 3 });
-    await store.insertCheck(a, check("x", { status: "ok" }));
-    await store.insertCheck(a, check("y", { status: "not_found", http_status: 404 }));
+    await store.insertCheck(a, check("x", { status: "ok", checked_at: 40 }));
+    await store.insertCheck(
+      a,
+      check("y", { status: "not_found", http_status: 404, checked_at: 50 }),
+    );
     const b = await store.startRun({ trigger: "api", started_at: 4 });
 
     assert.equal(await store.markInterruptedRuns(100), 2);
     const ra = await store.getRun(a);
     assert.equal(ra?.status, "interrupted");
-    assert.equal(ra?.finished_at, 100);
+    assert.equal(ra?.finished_at, 50, "it ended at its last sign of life, not when noticed");
     assert.deepEqual([ra?.ok_count, ra?.failed_count, ra?.skipped_count], [1, 1, 0]);
-    assert.equal((await store.getRun(b))?.status, "interrupted");
+    const rb = await store.getRun(b);
+    assert.equal(rb?.status, "interrupted");
+    assert.equal(rb?.finished_at, 4);
     const rd = await store.getRun(done);
     assert.equal(rd?.status, "completed");
     assert.equal(rd?.finished_at, 2);
