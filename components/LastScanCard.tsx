@@ -19,7 +19,7 @@ export function LastScanCard({ run, now }: { run: RunSummary | null; now: number
       </p>
       <p class="tabular-nums">
         {run.ok_count} ok · {run.failed_count} failed
-        {run.skipped_count > 0 && <>· {run.skipped_count} skipped</>}
+        {run.skipped_count > 0 && <>{" "}· {run.skipped_count} skipped</>}
       </p>
     </Card>
   );

@@ -30,7 +30,8 @@ export function ModelHeader({ model, now }: { model: ModelDetail; now: number })
         </code>
         <Island name="CopyButton" props={{ text: model.model_id, label: "Copy model id" }} />
         <span>
-          latest check {model.latest_status ? `(${model.latest_status}) ` : ""}
+          {/* Measured checks only: a skipped one (the account's quota) says nothing of the model. */}
+          latest measured check {model.latest_status ? `(${model.latest_status}) ` : ""}
           <TimeAgo at={model.latest_checked_at} now={now} />
           {model.consecutive_failures > 0 &&
             ` · ${model.consecutive_failures} failed in a row`}

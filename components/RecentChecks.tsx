@@ -1,7 +1,7 @@
 /** A model's latest checks, newest first: every measurement and error text. */
 import type { HistoryPoint } from "../lib/stats/types.ts";
 import { CATEGORY_TEXT } from "../lib/stats/labels.ts";
-import { formatMs } from "../islands/format.ts";
+import { formatMs, plural } from "../islands/format.ts";
 import { TimeAgo, UtcTime } from "./TimeAgo.tsx";
 
 const STATUS_TONE = (p: HistoryPoint) =>
@@ -21,7 +21,7 @@ export function RecentChecks({ checks, now }: { checks: HistoryPoint[]; now: num
   return (
     <div class="overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-800">
       <table class="w-full min-w-[48rem] text-left text-sm">
-        <caption class="sr-only">The latest {checks.length} checks, newest first</caption>
+        <caption class="sr-only">The latest {plural(checks.length, "check")}, newest first</caption>
         <thead class="bg-slate-50 text-xs uppercase tracking-wide text-slate-600 dark:bg-slate-900 dark:text-slate-400">
           <tr>
             <th scope="col" class={TD}>Time</th>

@@ -3,7 +3,7 @@
  * was measured, each with a tooltip (`<title>`). Plain SVG: no JavaScript, no inline styles.
  */
 import type { UptimeDay } from "../lib/stats/types.ts";
-import { formatUptime } from "../islands/format.ts";
+import { formatUptime, plural } from "../islands/format.ts";
 
 const BAR = 4;
 const GAP = 2;
@@ -29,7 +29,8 @@ export function UptimeStrip({ days }: { days: UptimeDay[] }) {
   const measured = days.filter((d) => d.checks > 0);
   const ok = measured.reduce((n, d) => n + d.ok, 0);
   const checks = measured.reduce((n, d) => n + d.checks, 0);
-  const label = `Daily uptime over ${days.length} days: ${measured.length} days with data` +
+  const label =
+    `Daily uptime over ${days.length} days: ${plural(measured.length, "day")} with data` +
     (checks ? `, ${formatUptime((ok / checks) * 100)} overall` : "");
   return (
     <figure class="space-y-1">

@@ -18,6 +18,11 @@ export function formatUptime(percent: number | null): string {
   return `${Number.isInteger(rounded) ? rounded.toFixed(0) : rounded.toFixed(1)} %`;
 }
 
+/** "1 check", "3 checks": a count and its noun, in the singular only for one. */
+export function plural(n: number, word: string): string {
+  return `${formatCount(n)} ${word}${n === 1 ? "" : "s"}`;
+}
+
 /** "131,072"; an em dash for null. */
 export function formatCount(n: number | null): string {
   if (n === null || !Number.isFinite(n)) return "—";

@@ -15,6 +15,7 @@ import { num, numOrNull, str, strOrNull } from "../db/values.ts";
 import type { CheckStatus } from "../scan/check.ts";
 import { INITIAL_STATE, type ModelAlertState, replay, type StateCheck } from "./state.ts";
 import type { AlertEvent, AlertRules } from "./types.ts";
+import { plural } from "../../islands/format.ts";
 
 export const ALERTS_LEASE = "alerts";
 const LEASE_TTL_MS = 60_000;
@@ -258,10 +259,6 @@ export function daysUntil(date: string, now: number): number | null {
     new Date(now).getUTCDate(),
   );
   return Math.round((t - today) / DAY_MS);
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 
 function duration(ms: number): string {

@@ -5,6 +5,7 @@
  */
 import type { ModelSummary, RangeStats } from "../stats/types.ts";
 import { wilsonLowerBound } from "./wilson.ts";
+import { plural } from "../../islands/format.ts";
 
 export interface RecommendCriteria {
   /** Least context length, in tokens. */
@@ -123,7 +124,7 @@ function matches(cand: Candidate, c: RecommendCriteria): boolean {
 
 function why(st: RangeStats, score: number, latestAt: string | null, now: number): string {
   const parts = [
-    `${st.ok} of ${st.checks} checks ok over 24 h (at least ${
+    `${st.ok} of ${plural(st.checks, "check")} ok over 24 h (at least ${
       Math.floor(score * 1000) / 10
     } % with 95 % confidence)`,
   ];

@@ -7,6 +7,7 @@ import {
   formatUptime,
   formatUtc,
   modelHref,
+  plural,
 } from "../../islands/format.ts";
 import { modelIdFromPath } from "../../routes/pages/model.tsx";
 
@@ -66,4 +67,11 @@ Deno.test("modelHref keeps ids readable and round-trips through the page's parse
   assert.equal(modelIdFromPath("/models/"), null);
   assert.equal(modelIdFromPath("/models/%E0%A4%A"), null);
   assert.equal(modelIdFromPath("/other/x"), null);
+});
+
+Deno.test("plural: the singular only for one, counts grouped", () => {
+  assert.equal(plural(1, "day"), "1 day");
+  assert.equal(plural(0, "day"), "0 days");
+  assert.equal(plural(2, "check"), "2 checks");
+  assert.equal(plural(1_200, "check"), "1,200 checks");
 });

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { renderToString } from "preact-render-to-string";
 import { ScanCard } from "../../islands/LiveStatus.tsx";
+import { LastScanCard } from "../../components/LastScanCard.tsx";
 import type { ScanningView } from "../../islands/live_summary.ts";
 
 const NOW = Date.parse("2026-11-27T10:30:00Z");
@@ -39,4 +40,26 @@ Deno.test("the scan card: next scan, running progress, scanning off", () => {
     <ScanCard scanning={{ ...IDLE, enabled: false, next_scan_at: null }} now={NOW} />,
   );
   assert.ok(text(off).includes("Scanning off"));
+});
+
+Deno.test("the last-scan card: when, how it ended, its counts spaced as words", () => {
+  const html = renderToString(
+    <LastScanCard
+      run={{
+        id: 7,
+        started_at: "2026-11-27T10:00:00Z",
+        finished_at: "2026-11-27T10:02:00Z",
+        status: "quota_exhausted",
+        trigger: "schedule",
+        total_models: 12,
+        ok_count: 2,
+        failed_count: 0,
+        skipped_count: 10,
+        error: null,
+      }}
+      now={NOW}
+    />,
+  );
+  assert.match(html, />2 ok · 0 failed · 10 skipped</);
+  assert.match(text(html), /^Last scan 28 min ago/);
 });
