@@ -18,9 +18,13 @@ function interactive(option: ChartOption): ChartOption {
   };
 }
 
+/** The least height of a live chart: a phone-wide one at the wide aspect would be unreadable. */
+export const MIN_CHART_HEIGHT = 200;
+
 /**
  * Replace `host`'s content (the server's SVG) with a live chart in the box the SVG had: at
- * most `width` wide, shrinking with the container at the same aspect ratio.
+ * most `width` wide, shrinking with the container at the same aspect ratio, but never lower
+ * than MIN_CHART_HEIGHT (or its own height).
  */
 export function mountChart(
   host: HTMLElement,
@@ -31,7 +35,9 @@ export function mountChart(
   Object.assign(host.style, {
     maxWidth: `${width}px`,
     aspectRatio: `${width} / ${height}`,
-    minHeight: "0", // let the ratio, not ECharts' previous size, decide the height
+    // The ratio decides the height (not ECharts' previous size), down to a readable floor.
+    minHeight: `${Math.min(height, MIN_CHART_HEIGHT)}px`,
+    width: "100%", // the container's width, never one derived from the least height
     overflow: "hidden",
   });
   host.textContent = "";

@@ -35,11 +35,12 @@ Deno.test("Ctrl-C in a terminal under `deno task` (SIGINT twice at once): the se
       OPENROUTER_BASE_URL: fake.url,
       OPENROUTER_SCOUT_REQUEST_DELAY_SECONDS: "0",
     });
+    // Once the scan knows its models (the catalog is read), each must end up recorded.
     await waitFor(
       "the scan on start",
       async () => {
         const s = await (await fetch(`${server.base}/api/summary`)).json();
-        return s.scanning.running?.run_id ? true : null;
+        return s.scanning.running?.progress?.total === ids.length ? true : null;
       },
       30_000,
       server.logs,

@@ -175,6 +175,10 @@ Deno.test({
           assert.deepEqual(spill, [], path);
           assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 390, path);
         }
+        // The live chart keeps a readable height on a phone (not 1040:340 shrunk to 111 px).
+        await page.waitForSelector(".scouter-chart[_echarts_instance_] svg");
+        const chart = await page.locator(".scouter-chart").boundingBox();
+        assert.ok(chart && chart.height >= 199 && chart.width <= 390, JSON.stringify(chart));
         assert.deepEqual(problems.errors, []);
       }, { viewport: { width: 390, height: 844 } });
       f.scanner.set(IDLE);

@@ -12,6 +12,7 @@ import { ensureAssets } from "../../lib/web/build.ts";
 import { Island } from "../../lib/web/islands.tsx";
 import { renderPage, themeFromCookie } from "../../lib/web/layout.tsx";
 import type { ChartOption } from "../../islands/chart_setup.ts";
+import { MIN_CHART_HEIGHT } from "../../islands/chart_mount.ts";
 
 const option: ChartOption = {
   grid: { left: 40, right: 10, top: 10, bottom: 30 },
@@ -90,14 +91,15 @@ Deno.test({
 
         assert.ok(scripts.some((s) => s.includes("/chart_mount-")), "ECharts chunk loaded");
         assert.ok(scripts.every((s) => s.startsWith("/static/build/")), scripts.join(" "));
-        // Narrower than the chart: it shrinks, keeping its aspect ratio, and redraws.
+        // Narrower than the chart: it shrinks, keeping its aspect ratio down to a readable
+        // height (480×200 at 300 px wide would be 125 high), and redraws.
         await page.setViewportSize({ width: 300, height: 600 });
         await page.waitForFunction(() => {
           const svg = document.querySelector(".scouter-chart[_echarts_instance_] svg");
           return svg?.getAttribute("width") === "300";
         });
         const small = (await page.locator(".scouter-chart").boundingBox())!;
-        assert.deepEqual([small.width, small.height], [300, 125]);
+        assert.deepEqual([small.width, small.height], [300, MIN_CHART_HEIGHT]);
         assert.deepEqual(problems.errors, []);
       });
 
