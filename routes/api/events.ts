@@ -9,7 +9,7 @@ import { eventJson } from "../../lib/alerts/format.ts";
 import { ALERT_KINDS, type AlertKind } from "../../lib/alerts/types.ts";
 import { listAlertEvents } from "../../lib/db/alerts.ts";
 import type { AppDeps } from "../../lib/web/deps.ts";
-import { ErrorSchema } from "./schemas.ts";
+import { ErrorSchema, TimeParam } from "./schemas.ts";
 
 export const EVENTS_LIMIT = { min: 1, max: 500, def: 50 } as const;
 export const FEED_ENTRIES = 50;
@@ -39,8 +39,9 @@ export const EventsQuery = z.object({
   model_id: z.string().min(1, { error: "must not be empty" }).max(512, {
     error: "must be at most 512 characters",
   }).optional().openapi({ description: "Only the events of this model." }),
-  since: z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time" }).optional()
-    .openapi({ description: "Only events at or after this time (ISO 8601)." }),
+  since: TimeParam.optional().openapi({
+    description: "Only events at or after this time (ISO 8601; a date means 00:00 UTC).",
+  }),
 });
 
 export const AlertEventSchema = z.object({
@@ -103,7 +104,7 @@ export function eventRoutes(api: OpenAPIHono, deps: AppDeps): void {
       limit: q.limit,
       kinds: q.kind,
       modelId: q.model_id,
-      since: q.since === undefined ? undefined : Date.parse(q.since),
+      since: q.since,
       until: deps.now(),
     });
     return c.json(events.map(eventJson), 200);

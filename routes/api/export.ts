@@ -5,19 +5,11 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { CheckRow } from "../../lib/db/store.ts";
 import type { AppDeps } from "../../lib/web/deps.ts";
-import { ErrorSchema } from "./schemas.ts";
+import { ErrorSchema, TimeParam as time } from "./schemas.ts";
 
 export const EXPORT_MAX_ROWS = 100_000;
 export const EXPORT_MAX_SPAN_MS = 400 * 86_400_000;
 const DEFAULT_SPAN_MS = 7 * 86_400_000;
-
-const timeError = "must be an ISO 8601 date (2026-11-27) or date-time (2026-11-27T10:00:00Z)";
-const time = z.string().max(40, { error: timeError }).refine(
-  (v) =>
-    /^\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(v) &&
-    Number.isFinite(Date.parse(v)),
-  { error: timeError },
-).transform((v) => Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00Z` : v));
 
 export const ExportQuery = z.object({
   model_id: z.string({ error: "is required" }).min(1, { error: "must not be empty" }).max(512, {

@@ -30,6 +30,16 @@ export const HealthSchema = z.enum(HEALTHS, { error: `must be one of ${HEALTHS.j
     description: "healthy, degraded, down or no_data; see GET /api/summary `definitions`.",
   });
 
+const timeError = "must be an ISO 8601 date (2026-11-27) or date-time (2026-11-27T10:00:00Z)";
+
+/** A point in time in a query string, as epoch ms: a date-time, or a date meaning 00:00 UTC. */
+export const TimeParam = z.string().max(40, { error: timeError }).refine(
+  (v) =>
+    /^\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(v) &&
+    Number.isFinite(Date.parse(v)),
+  { error: timeError },
+).transform((v) => Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00Z` : v));
+
 /** A whole number from `min` to `max` in a query string, `def` when absent. */
 function intParam(min: number, max: number, def: number, description: string) {
   const error = `must be a whole number from ${min} to ${max}`;

@@ -53,6 +53,13 @@ Deno.test("GET /api/events: newest first, filtered, every parameter validated", 
   assert.equal((await json<Ev[]>(await f.get("/api/events?limit=1"))).length, 1);
   const since = new Date(NOW - 4 * H).toISOString();
   assert.equal((await json<Ev[]>(await f.get(`/api/events?since=${since}`))).length, 1);
+  // A plain date means 00:00 UTC, as in the exports.
+  const day = new Date(NOW).toISOString().slice(0, 10);
+  const sinceMidnight = await json<Ev[]>(await f.get(`/api/events?since=${day}`));
+  assert.deepEqual(
+    sinceMidnight.map((e) => e.id),
+    all.filter((e) => Date.parse(e.at) >= Date.parse(`${day}T00:00:00Z`)).map((e) => e.id),
+  );
 
   await apiError(
     await f.get("/api/events?kind=model_exploded"),
