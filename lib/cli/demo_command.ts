@@ -5,6 +5,9 @@ import { loadConfig } from "../config/load.ts";
 import { openStore } from "../db/open.ts";
 import { fillDemo } from "../demo/fill.ts";
 import { formatDuration } from "./progress.ts";
+import { runAlertPass } from "../alerts/engine.ts";
+import { alertRulesOf } from "../alerts/types.ts";
+import { plural } from "../../islands/format.ts";
 
 export const DEMO_DB_PATH = "results/demo.db";
 
@@ -89,6 +92,9 @@ export async function demoCommand(args: string[]): Promise<number> {
         }
       },
     });
+    // Replayed here as the server would have recorded them along the way, so the dashboard's
+    // "Recent alerts", /api/events and the feed have something to show. Nothing is sent.
+    const alerts = await runAlertPass(store, alertRulesOf(config), Date.now(), "demo");
     const secs = (performance.now() - started) / 1000;
     console.log(
       `Wrote ${report.runs} scans, ${report.checks} checks of ${report.models} models ` +
@@ -98,6 +104,7 @@ export async function demoCommand(args: string[]): Promise<number> {
           ? `; the ${report.rolledUpOnly} older than ${config.retentionDays} days only in the ` +
             "rollups, as retention leaves them"
           : "") +
+        `; ${plural(alerts.length, "alert event")}` +
         `.\nSee it: deno task start --db-path ${path}`,
     );
     return 0;

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { openStore } from "../../lib/db/open.ts";
+import { listAlertEvents } from "../../lib/db/alerts.ts";
 import { fillDemo } from "../../lib/demo/fill.ts";
 import { demoHistory, type DemoItem } from "../../lib/demo/history.ts";
 import type { CheckResult } from "../../lib/scan/check.ts";
@@ -157,10 +158,20 @@ Deno.test("demo command: fills a new file, refuses a used one, checks its flags"
   const dir = await Deno.makeTempDir({ prefix: "scouter-demo-cli-" });
   try {
     const run = (...args: string[]) => runCli(["demo", ...args], {}, dir);
-    const ok = await run("--models", "4", "--days", "2", "--db-path", "d.db");
+    const ok = await run("--models", "8", "--days", "7", "--db-path", "d.db");
     assert.equal(ok.code, 0, ok.stderr);
-    assert.match(ok.stdout, /^Wrote 4[89] scans, \d+ checks of \d+ models/);
+    assert.match(ok.stdout, /^Wrote 16[89] scans, \d+ checks of \d+ models/);
     assert.match(ok.stdout, /deno task start --db-path d\.db/);
+    // The alerts the history implies are recorded, as a server would have recorded them.
+    const alerts = Number(ok.stdout.match(/; (\d+) alert events?\./)?.[1]);
+    const store = await openStore({ path: `${dir}/d.db` });
+    try {
+      const events = await listAlertEvents(store.client, { limit: 500 });
+      assert.equal(events.length, alerts);
+      assert.ok(events.some((e) => e.kind === "model_down"), "the demo's outages are alerted");
+    } finally {
+      store.close();
+    }
     const again = await run("--models", "4", "--days", "2", "--db-path", "d.db");
     assert.equal(again.code, 1);
     assert.match(again.stderr, /^error: the database already holds checks/);
