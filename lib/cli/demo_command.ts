@@ -1,6 +1,7 @@
 /** `main.ts demo`: a new database filled with realistic synthetic history (lib/demo). */
 import { parseArgs } from "node:util";
 import { ConfigError } from "../config/errors.ts";
+import { describeParseError } from "../config/flags.ts";
 import { loadConfig } from "../config/load.ts";
 import { openStore } from "../db/open.ts";
 import { fillDemo } from "../demo/fill.ts";
@@ -55,7 +56,7 @@ export async function demoCommand(args: string[]): Promise<number> {
       },
     }).values;
   } catch (e) {
-    throw new ConfigError((e as Error).message.split("\n")[0]);
+    throw new ConfigError(describeParseError(e as Error));
   }
   if (values.help) {
     console.log(DEMO_USAGE);

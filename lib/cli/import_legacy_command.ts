@@ -1,6 +1,7 @@
 /** `main.ts import-legacy PATH`: brings the Python scouter's history into Scouter's database. */
 import { parseArgs } from "node:util";
 import { ConfigError } from "../config/errors.ts";
+import { describeParseError } from "../config/flags.ts";
 import { loadConfig } from "../config/load.ts";
 import { openConfiguredStore } from "./setup.ts";
 import { retentionCutoff } from "../db/retention.ts";
@@ -43,7 +44,7 @@ export async function importLegacyCommand(args: string[]): Promise<number> {
       },
     });
   } catch (e) {
-    throw new ConfigError((e as Error).message.split("\n")[0]);
+    throw new ConfigError(describeParseError(e as Error));
   }
   const { values, positionals } = parsed;
   if (values.help) {
@@ -66,6 +67,11 @@ export async function importLegacyCommand(args: string[]): Promise<number> {
     envFile: values["env-file"] ?? null,
   });
 
+  if (!config.databaseUrl && sameFile(positionals[0], config.dbPath)) {
+    throw new ConfigError(
+      `${positionals[0]} is the database to import into as well: give Scouter's own with --db-path`,
+    );
+  }
   let src: LegacySource;
   try {
     src = await openLegacy(positionals[0]);
@@ -149,7 +155,7 @@ function summary(r: ImportReport, zone: string, retentionDays: number): string {
   }
   if (r.runs > 0 && r.runsAlready) lines.push(`  ${r.runsAlready} run(s) already imported`);
   if (r.runsEmpty) lines.push(`  ${r.runsEmpty} run(s) without checks, recorded failed`);
-  if (r.orphanRows) lines.push(`  ${r.orphanRows} row(s) naming no run, left out`);
+  if (r.orphanRows) lines.push(`  ${r.orphanRows} row(s) naming no run or no model, left out`);
   if (r.rolledUpOnly > 0) {
     lines.push(
       `The ${r.rolledUpOnly} checks older than ${retentionDays} days ` +
@@ -158,4 +164,13 @@ function summary(r: ImportReport, zone: string, retentionDays: number): string {
     );
   }
   return lines.join("\n");
+}
+
+/** Whether two paths name one existing file (false when either does not exist). */
+function sameFile(a: string, b: string): boolean {
+  try {
+    return Deno.realPathSync(a) === Deno.realPathSync(b);
+  } catch {
+    return false;
+  }
 }

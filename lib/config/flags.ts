@@ -105,7 +105,8 @@ function spreadMultiWordFlags(args: string[], specs: Record<string, FlagSpec>): 
   return out;
 }
 
-function describeParseError(err: Error): string {
+/** node:util parseArgs' error as one line a user understands. */
+export function describeParseError(err: Error): string {
   const code = (err as { code?: string }).code;
   const flag = err.message.match(/'(-{1,2}[^' ]+)/)?.[1];
   if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") return `unknown flag ${flag ?? ""}`.trim();

@@ -21,7 +21,7 @@ import {
   ROLLUP_TABLE,
   SUM_COLUMNS,
 } from "./rollups.ts";
-import { cleanText, intOrNull } from "./values.ts";
+import { cleanText, intOrNull, msOrNull } from "./values.ts";
 
 export interface BulkRun {
   started_at: number;
@@ -237,8 +237,8 @@ export function rollupRows(checks: readonly CheckResult[]): (number | string | n
     const index = STATUS_INDEX.get(c.status);
     if (at === null) continue;
     const model = cleanText(c.model_id);
-    const lat = c.status === "ok" ? intOrNull(c.latency_ms) : null;
-    const ttft = c.status === "ok" ? intOrNull(c.ttft_ms) : null;
+    const lat = c.status === "ok" ? msOrNull(c.latency_ms) : null;
+    const ttft = c.status === "ok" ? msOrNull(c.ttft_ms) : null;
     for (let g = 0; g < grains.length; g++) {
       const { code, step } = grains[g];
       const bucket = Math.floor(at / step) * step;

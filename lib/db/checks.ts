@@ -14,6 +14,7 @@ import {
   cleanText,
   cleanTextOrNull,
   intOrNull,
+  msOrNull,
   num,
   numOrNull,
   realOrNull,
@@ -90,14 +91,17 @@ export function checkValues(c: CheckResult): InValue[] {
   if (!(CHECK_STATUSES as readonly string[]).includes(c.status)) {
     throw new StoreError(`unknown check status ${JSON.stringify(c.status)}`);
   }
+  const model = cleanText(c.model_id);
+  // "" is the fleet's key in the rollups: a check of it would count twice.
+  if (model === "") throw new StoreError("a check must name its model");
   return [
-    cleanText(c.model_id),
+    model,
     intOrNull(c.checked_at),
     c.status,
     c.status === "ok" ? 1 : 0,
     intOrNull(c.http_status),
-    intOrNull(c.latency_ms),
-    intOrNull(c.ttft_ms),
+    msOrNull(c.latency_ms),
+    msOrNull(c.ttft_ms),
     intOrNull(c.attempts) ?? 1,
     intOrNull(c.output_tokens),
     realOrNull(c.tokens_per_second),

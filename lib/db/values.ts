@@ -26,6 +26,18 @@ export function intOrNull(n: number | null | undefined): number | null {
   return typeof n === "number" && Number.isFinite(n) ? Math.round(n) : null;
 }
 
+/** The longest duration stored as a latency or TTFT: a day (no answer takes longer). */
+export const MAX_DURATION_MS = 86_400_000;
+
+/**
+ * A duration in whole ms, or NULL when it cannot be one (negative, absurdly long, not a number):
+ * imported history has held -500 and 1e15, which would poison every sum and percentile.
+ */
+export function msOrNull(n: number | null | undefined): number | null {
+  const v = intOrNull(n);
+  return v !== null && v >= 0 && v <= MAX_DURATION_MS ? v : null;
+}
+
 export function realOrNull(n: number | null | undefined): number | null {
   return typeof n === "number" && Number.isFinite(n) ? n : null;
 }

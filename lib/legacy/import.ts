@@ -17,6 +17,7 @@ import { type LegacyCheck, mapRun, type RateLimitPolicy } from "./mapping.ts";
 import {
   legacyChecks,
   LegacyError,
+  legacyRowCount,
   type LegacyRun,
   legacyRuns,
   type LegacySource,
@@ -59,7 +60,7 @@ export interface ImportReport {
   byStatus: Partial<Record<CheckStatus, number>>;
   /** 429s taken as the account's daily quota (`skipped`), see mapping.ts. */
   quotaSkipped: number;
-  /** Rows of `healthchecks` whose run_id names no run (left out). */
+  /** Rows of `healthchecks` that name no run or no model (left out). */
   orphanRows: number;
   /** The first and last imported run, epoch ms. */
   first: number | null;
@@ -113,7 +114,7 @@ export async function importLegacy(
     if (done.has(legacyKey(r))) report.runsAlready++;
     else todo.set(r.id, r);
   }
-  const totalRows = runs.reduce((n, r) => n + r.rows, 0);
+  const totalRows = await legacyRowCount(src);
   const progress: ImportProgress = { rows: 0, totalRows, runs: 0, totalRuns: todo.size };
   const writer = bulkWriter(store, {
     rawFrom: opts.rawFrom ?? null,
@@ -166,6 +167,17 @@ export async function importLegacy(
     after = page[page.length - 1].rowid;
     progress.rows += page.length;
     for (const { run_id, check } of page) {
+      if (check.model_id === "") {
+        report.orphanRows++;
+        // The run still expects it: it completes with one row fewer.
+        const run = run_id === null ? undefined : todo.get(run_id);
+        if (run) run.rows--;
+        if (run && run.rows === (pending.get(run.id)?.length ?? 0)) {
+          await complete(run, pending.get(run.id) ?? []);
+          pending.delete(run.id);
+        }
+        continue;
+      }
       const run = run_id === null ? undefined : todo.get(run_id);
       if (run === undefined) {
         if (run_id === null || !times.has(run_id)) report.orphanRows++;

@@ -28,7 +28,12 @@ export async function openLegacy(path: string): Promise<LegacySource> {
     throw new LegacyError(`cannot read ${path}: ${(e as Error).message}`);
   }
   const url = `file:${path.split("/").map(encodeURIComponent).join("/")}`;
-  const client = createClient({ url });
+  let client: Client;
+  try {
+    client = createClient({ url });
+  } catch (e) {
+    throw new LegacyError(`cannot read ${path}: ${(e as Error).message}`);
+  }
   try {
     // No write can happen through this connection, whatever a bug might try.
     await client.execute("PRAGMA query_only = ON");
@@ -72,6 +77,12 @@ export async function legacyRuns(src: LegacySource): Promise<LegacyRun[]> {
   return rs.rows.map((r) => ({ id: num(r.id), run_datetime: str(r.run_datetime), rows: num(r.n) }));
 }
 
+/** Every row of `healthchecks`, those naming no run included (the progress line's total). */
+export async function legacyRowCount(src: LegacySource): Promise<number> {
+  const rs = await src.client.execute("SELECT COUNT(*) AS n FROM healthchecks");
+  return num(rs.rows[0]?.n ?? 0);
+}
+
 /**
  * Rows of `healthchecks` in the table's order, `limit` at a time after `afterRowid`. A page
  * comes back as one JSON text (several times faster than a row object per check).
@@ -90,17 +101,22 @@ export async function legacyChecks(
     args: [afterRowid, limit],
   });
   const page = JSON.parse(String(rs.rows[0]?.page ?? "[]")) as unknown[][];
-  const numOr = (v: unknown) => typeof v === "number" && Number.isFinite(v) ? v : null;
+  // Numbers, or text holding one (SQLite keeps what a loosely typed column was given).
+  const numOr = (v: unknown) => {
+    const n = typeof v === "string" && v.trim() !== "" ? Number(v) : v;
+    return typeof n === "number" && Number.isFinite(n) ? n : null;
+  };
   return page.map(([rowid, run, model, ok, http, category, latency]) => ({
     rowid: Number(rowid),
     run_id: numOr(run),
     check: {
-      model_id: typeof model === "string" ? model : String(model ?? ""),
+      // Empty when the row names no model: left out like a row naming no run.
+      model_id: typeof model === "string" ? model.trim() : "",
       // 1/0, or "true"/"True" from a Python bool stored as text.
       ok: ok === 1 || ok === true || (typeof ok === "string" && /^(1|true)$/i.test(ok.trim())),
-      http_status: numOr(typeof http === "string" ? Number(http) : http),
+      http_status: numOr(http),
       error_category: typeof category === "string" ? category : null,
-      latency_ms: numOr(typeof latency === "string" ? Number(latency) : latency),
+      latency_ms: numOr(latency),
     },
   }));
 }

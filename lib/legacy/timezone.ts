@@ -78,9 +78,15 @@ export function parseWallTime(text: string): number | null {
   const ms = m[7] ? Math.floor(Number(`0${m[7]}`) * 1000) : 0;
   const t = Date.UTC(y, mo - 1, d, h, mi, s, ms);
   const back = new Date(t);
-  // Reject dates that roll over (2026-02-30, 25:00).
-  if (back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d || back.getUTCHours() !== h) {
-    return null;
-  }
-  return t;
+  // Reject fields that roll over (2026-02-30, 25:00, 10:30:99) and two-digit years (Date.UTC
+  // reads 0050 as 1950).
+  const fields = [
+    back.getUTCFullYear(),
+    back.getUTCMonth() + 1,
+    back.getUTCDate(),
+    back.getUTCHours(),
+    back.getUTCMinutes(),
+    back.getUTCSeconds(),
+  ];
+  return fields.every((v, i) => v === [y, mo, d, h, mi, s][i]) ? t : null;
 }

@@ -7,6 +7,7 @@ import { type LegacyCheck, mapRun, mapStatus, QUOTA_TAIL } from "../../lib/legac
 import { LegacyError, openLegacy } from "../../lib/legacy/source.ts";
 import { parseWallTime, wallToInstant } from "../../lib/legacy/timezone.ts";
 import { rangeStats } from "../../lib/stats/ranges.ts";
+import { fleetAvailability } from "../../lib/stats/timeline.ts";
 import { RANGE_MS, RANGES } from "../../lib/stats/types.ts";
 import { runCli } from "../cli/run_cli.ts";
 import { type PyCheck, type PyRun, pythonHistory, wallText, writePythonDb } from "./python_db.ts";
@@ -93,7 +94,18 @@ Deno.test("timezone: local run times to instants, across DST changes", () => {
     "2026-03-29T01:30:00.000Z",
   );
   assert.equal(parseWallTime("2026-11-27T10:00:00.250"), Date.UTC(2026, 10, 27, 10, 0, 0, 250));
-  for (const bad of ["2026-02-30 10:00:00", "27/11/2026 10:00", "2026-11-27", "", "x"]) {
+  for (
+    const bad of [
+      "2026-02-30 10:00:00",
+      "2026-11-27 10:30:99",
+      "2026-11-27 10:60:00",
+      "0050-11-27 10:00:00",
+      "27/11/2026 10:00",
+      "2026-11-27",
+      "",
+      "x",
+    ]
+  ) {
     assert.equal(parseWallTime(bad), null, bad);
   }
 });
@@ -329,6 +341,9 @@ Deno.test("import-legacy command: progress, summary, JSON, exit codes", async ()
         [["py.db", "--timezone", "Mars/Olympus"], 2, /--timezone "Mars\/Olympus" is not a known/],
         [["py.db", "--rate-limited-as", "maybe"], 2, /--rate-limited-as must be one of/],
         [["py.db", "--frobnicate"], 2, /frobnicate/],
+        [["py.db", "--timezone", "-03:00"], 2, /--timezone needs a value .*--timezone=-1/],
+        // The source named as the target too: refused before anything is opened.
+        [["py.db", "--db-path", "py.db"], 2, /py\.db is the database to import into as well/],
         [["nope.db", "--db-path", "s.db"], 1, /^error: cannot read nope\.db/],
       ] as [string[], number, RegExp][]
     ) {
@@ -337,9 +352,52 @@ Deno.test("import-legacy command: progress, summary, JSON, exit codes", async ()
       assert.match(r.stderr, pattern);
       assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
     }
+    // Refusing the same file left it as it was: no Scouter tables, no WAL.
+    const py = createClient({ url: `file:${dir}/py.db` });
+    const tables = await py.execute("SELECT name FROM sqlite_master WHERE type = 'table'");
+    py.close();
+    assert.deepEqual(tables.rows.map((r) => r.name).sort(), ["healthchecks", "runs"]);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("import: rows without a model, odd latencies and text run ids", async () => {
+  await using f = await fixture([
+    {
+      id: 1,
+      run_datetime: "2026-11-20 09:00:00",
+      checks: [
+        pyCheck("a/a:free", { latency_ms: -500 }),
+        pyCheck("", { latency_ms: 400 }),
+        pyCheck("b/b:free", { latency_ms: 1e15 }),
+        pyCheck("c/c:free", { latency_ms: 700 }),
+      ],
+    },
+  ]);
+  // A NULL model and a run id stored as text, as a loosely typed column allows.
+  const client = createClient({ url: `file:${f.source}` });
+  await client.execute(`INSERT INTO runs (id, run_datetime) VALUES (2, '2026-11-20 10:00:00')`);
+  await client.execute(`INSERT INTO healthchecks (run_id, model_id, ok, http_status,
+    error_category, latency_ms) VALUES ('2', 'c/c:free', 1, 200, NULL, 800),
+    (2, NULL, 1, 200, NULL, 300)`);
+  client.close();
+  const report = await f.import();
+  assert.equal(report.runs, 2);
+  assert.equal(report.checks, 4);
+  assert.equal(report.orphanRows, 2, "the rows naming no model");
+  const checks = await f.store.listChecks({});
+  assert.deepEqual(
+    checks.map((c) => [c.model_id, c.latency_ms]),
+    [["a/a:free", null], ["b/b:free", null], ["c/c:free", 700], ["c/c:free", 800]],
+  );
+  // The fleet counts each check once (a model "" would have been counted twice).
+  const now = Date.UTC(2026, 10, 20, 12);
+  const fleet = await fleetAvailability(f.store, "24h", now);
+  assert.equal(fleet.reduce((n, p) => n + p.checks, 0), 4);
+  const day = await rangeStats(f.store, "c/c:free", "24h", now);
+  assert.deepEqual([day.checks, day.p50_latency_ms], [2, 700]);
+  assert.equal((await rangeStats(f.store, "a/a:free", "24h", now)).p50_latency_ms, null);
 });
 
 Deno.test("import: checks past retention only rolled up give the same rollups and state", async () => {
