@@ -27,32 +27,37 @@ export interface BulkWriter {
   finish(): Promise<void>;
 }
 
+/** A written run's id, once known: kept checks point here, not at their run and its checks. */
+interface RunHandle {
+  id: number | null;
+}
+
 interface Kept {
   check: CheckResult;
-  run: BulkRun;
+  run: RunHandle;
 }
 
 export function bulkWriter(store: Store, opts: BulkWriterOptions): BulkWriter {
   const chunk = opts.chunkChecks ?? 5_000;
-  let pending: BulkRun[] = [];
+  let pending: { run: BulkRun; handle: RunHandle | null }[] = [];
   let pendingChecks = 0;
-  const runIds = new Map<BulkRun, number>();
   // Per model, the rolled-up-only checks its latest state may still need.
   const kept = new Map<string, Kept[]>();
 
   const flush = async () => {
     if (pending.length === 0) return;
-    const runs = pending;
+    const written = pending;
     pending = [];
     pendingChecks = 0;
+    const runs = written.map((p) => p.run);
     const report = await store.writeBulk(runs);
-    runs.forEach((r, i) => {
-      if (r.raw === false) runIds.set(r, report.runIds[i]);
+    written.forEach((p, i) => {
+      if (p.handle) p.handle.id = report.runIds[i];
     });
     opts.onWritten?.(report, runs);
   };
 
-  const keep = (check: CheckResult, run: BulkRun) => {
+  const keep = (check: CheckResult, run: RunHandle) => {
     let list = kept.get(check.model_id);
     if (!list) kept.set(check.model_id, list = []);
     list.push({ check, run });
@@ -64,8 +69,10 @@ export function bulkWriter(store: Store, opts: BulkWriterOptions): BulkWriter {
       const last = Math.max(...run.checks.map((c) => c.checked_at), run.started_at);
       const raw = opts.rawFrom === null || last >= opts.rawFrom;
       const r: BulkRun = { ...run, raw };
-      if (!raw) { for (const c of run.checks) keep(c, r); }
-      pending.push(r);
+      // Only the few checks a model's latest state may need outlive the flush, not the run.
+      const handle = raw ? null : { id: null };
+      if (handle) { for (const c of run.checks) keep(c, handle); }
+      pending.push({ run: r, handle });
       pendingChecks += run.checks.length;
       if (pendingChecks >= chunk) await flush();
     },
@@ -74,7 +81,7 @@ export function bulkWriter(store: Store, opts: BulkWriterOptions): BulkWriter {
       let rows: { runId: number; check: CheckResult }[] = [];
       for (const list of kept.values()) {
         trim(list);
-        for (const k of list) rows.push({ runId: runIds.get(k.run)!, check: k.check });
+        for (const k of list) rows.push({ runId: k.run.id!, check: k.check });
         if (rows.length >= chunk) {
           await store.writeRawChecks(rows);
           rows = [];
