@@ -54,7 +54,15 @@ export async function openLegacy(path: string): Promise<LegacySource> {
   } catch (e) {
     client.close();
     if (e instanceof LegacyError) throw e;
-    throw new LegacyError(`cannot read ${path} as a SQLite database: ${(e as Error).message}`);
+    const message = (e as Error).message;
+    if (/SQLITE_READONLY|SQLITE_CANTOPEN/.test(message)) {
+      // SQLite reads a database in WAL mode only where it may write its -shm/-wal files.
+      throw new LegacyError(
+        `cannot read ${path}: SQLite needs write access to it and its folder to read it ` +
+          `(a WAL-mode database); copy it somewhere writable and import the copy`,
+      );
+    }
+    throw new LegacyError(`cannot read ${path} as a SQLite database: ${message}`);
   }
   return { client, close: () => client.close() };
 }
