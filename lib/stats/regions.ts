@@ -6,32 +6,32 @@
  */
 import type { Store } from "../db/store.ts";
 import { num, numOrNull, strOrNull } from "../db/values.ts";
-import { CHECK_STATUSES } from "../scan/check.ts";
+import { FAILURE_STATUSES } from "../db/rollups.ts";
 import { percentile, uptimePercent } from "./health.ts";
 import { isoOrNull, jsonNumbers, rangeFrom, sortedArraySql } from "./sql.ts";
-import type { Range } from "./types.ts";
+import type { Range, RangeStats } from "./types.ts";
 
-/** A model's measurements from one region over a range. */
-export interface RegionStats {
+/** A model's measurements from one region over a range (raw checks: within retention). */
+export interface RegionStats extends
+  Pick<
+    RangeStats,
+    | "checks"
+    | "ok"
+    | "failed"
+    | "skipped"
+    | "uptime"
+    | "p50_latency_ms"
+    | "p95_latency_ms"
+    | "p50_ttft_ms"
+    | "p95_ttft_ms"
+  > {
   /** OPENROUTER_SCOUT_REGION of the scanners; null for checks made without one. */
   region: string | null;
-  /** Measured checks (skipped ones excluded): the denominator of `uptime`. */
-  checks: number;
-  ok: number;
-  failed: number;
-  skipped: number;
-  /** 0–100 over measured checks; null when there are none. */
-  uptime: number | null;
-  p50_latency_ms: number | null;
-  p95_latency_ms: number | null;
-  p50_ttft_ms: number | null;
-  p95_ttft_ms: number | null;
   /** ISO 8601 of the region's newest check in the range. */
   last_checked_at: string | null;
 }
 
-const FAILURES = CHECK_STATUSES.filter((s) => s !== "ok" && s !== "skipped")
-  .map((s) => `'${s}'`).join(", ");
+const FAILURES = FAILURE_STATUSES.map((s) => `'${s}'`).join(", ");
 
 /**
  * One row per region with checks of the model in the range, named regions first (sorted),
