@@ -12,6 +12,7 @@
  */
 import { prng } from "../lib/demo/random.ts";
 import { openStore } from "../lib/db/open.ts";
+import { model } from "./db/helpers.ts";
 import type { Store } from "../lib/db/store.ts";
 import type { CatalogModel } from "../lib/openrouter/types.ts";
 import type { CheckResult, CheckStatus, RunStatus, SkipReason } from "../lib/scan/check.ts";
@@ -168,19 +169,7 @@ function runStatusOf(group: readonly SeedCheck[]): RunStatus {
 }
 
 function catalogModel(m: SeedModel): CatalogModel {
-  return {
-    name: `Model ${m.id}`,
-    description: null,
-    context_length: 131072,
-    input_modalities: ["text"],
-    output_modalities: ["text"],
-    supported_parameters: ["max_tokens", "temperature"],
-    expiration_date: null,
-    created: 1_750_000_000,
-    is_router: false,
-    reasoning: null,
-    ...m,
-  };
+  return model(m.id, { description: null, ...m });
 }
 
 /** What a check of `status` typically carries, before the fields a SeedCheck sets. */
