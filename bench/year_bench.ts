@@ -203,6 +203,8 @@ const id = models[Math.floor(models.length / 3)].model_id;
 const endpoints: [string, string, "api" | "page"][] = [
   ["/", "/", "page"],
   ["/models/{id}", `/models/${id}`, "page"],
+  // The latency chart of a year: one point a day from the rollups.
+  ["/models/{id}?range=1y", `/models/${id}?range=1y`, "page"],
   ["/api/summary", "/api/summary", "api"],
   ["/api/models", "/api/models", "api"],
   ["/api/models/{id}/history?range=90d", `/api/models/${id}/history?range=90d`, "api"],

@@ -1,11 +1,12 @@
 /**
  * A model's latency and TTFT over a range, failures marked by category, with a legend: check by
- * check for short ranges, per hour or day (from the rollups) otherwise.
+ * check for short ranges, per hour, day or week (from the rollups) otherwise.
  */
 import type { FailureStatus } from "../lib/stats/types.ts";
 import type { LatencySeries } from "../lib/stats/latency_series.ts";
 import { CATEGORY_TEXT } from "../lib/stats/labels.ts";
 import { DAY_MS } from "../lib/db/rollups.ts";
+import { WEEK_MS } from "../lib/stats/timeline.ts";
 import { Island } from "../lib/web/islands.tsx";
 import type { ChartOption } from "../islands/chart_setup.ts";
 import {
@@ -52,7 +53,7 @@ function drawingOf(series: LatencySeries): Drawing | null {
     };
   }
   if (!series.buckets.some((b) => b.checks > 0)) return null;
-  const per = series.step >= DAY_MS ? "day" : "hour";
+  const per = series.step >= WEEK_MS ? "week" : series.step >= DAY_MS ? "day" : "hour";
   return {
     option: latencyBucketsOption(series.buckets),
     lines: [

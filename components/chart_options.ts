@@ -57,11 +57,8 @@ export function fleetAvailabilityOption(points: readonly FleetPoint[]): ChartOpt
     series: [{
       type: "line",
       name: "Answered correctly (%)",
-      data: points.map((p) => [p.t, p.availability]),
-      // Dots only when a lone hour between gaps would otherwise not show (each dot is SVG).
-      showSymbol: hasLonePoint(points.map((p) => p.availability)),
-      symbol: "circle",
-      symbolSize: 3,
+      data: withLoneDots(points.map((p) => [p.t, p.availability]), 3),
+      symbol: "none",
       connectNulls: false,
       color: SERIES_COLOR.availability,
       lineStyle: { width: 1.5 },
@@ -70,11 +67,31 @@ export function fleetAvailabilityOption(points: readonly FleetPoint[]): ChartOpt
   };
 }
 
-/** Whether a value has no neighbour on either side (a line cannot draw it alone). */
-export function hasLonePoint(values: readonly (number | null)[]): boolean {
-  return values.some((v, i) =>
-    v !== null && (values[i - 1] ?? null) === null && (values[i + 1] ?? null) === null
+/** A point of a line series: `[t, value]`, or with its own dot (see withLoneDots). */
+export type LinePoint = [number, number | null] | {
+  value: [number, number | null];
+  symbol: "circle";
+  symbolSize: number;
+};
+
+/**
+ * A line's points, with a dot on each point that has no neighbour on either side (a line
+ * between gaps cannot draw it alone) and on no other: every dot is an SVG element, and a year
+ * of them made a chart's SVG several times larger. The series sets `symbol: "none"`.
+ */
+export function withLoneDots(
+  points: readonly [number, number | null][],
+  size: number,
+): LinePoint[] {
+  const values = points.map(([, v]) => v);
+  return points.map((p, i) =>
+    isLone(values, i) ? { value: p, symbol: "circle", symbolSize: size } : p
   );
+}
+
+function isLone(values: readonly (number | null)[], i: number): boolean {
+  return values[i] !== null && (values[i - 1] ?? null) === null &&
+    (values[i + 1] ?? null) === null;
 }
 
 /** Failure categories present in `history`, most frequent first. */
@@ -161,14 +178,12 @@ export function latencyBucketsOption(buckets: readonly BucketStats[]): ChartOpti
     color: string,
     type: "solid" | "dashed" | "dotted",
   ) => {
-    const values = buckets.map(value);
     return {
       type: "line" as const,
       name,
-      data: buckets.map((b, i) => [b.t, values[i]]),
+      data: withLoneDots(buckets.map((b) => [b.t, value(b)]), 4),
       connectNulls: false,
-      showSymbol: hasLonePoint(values),
-      symbolSize: 4,
+      symbol: "none",
       color,
       lineStyle: { width: 1.5, type },
     };
@@ -179,7 +194,9 @@ export function latencyBucketsOption(buckets: readonly BucketStats[]): ChartOpti
     stack: "failures",
     yAxisIndex: 1,
     barMaxWidth: 12,
-    data: buckets.map((b) => [b.t, b.failures_by_category[category] ?? 0]),
+    // null, not 0, where none failed: ECharts draws no bar for it (a year of zero-height
+    // bars per category made the page's SVG 400 KB).
+    data: buckets.map((b) => [b.t, b.failures_by_category[category] ?? null]),
     color: CATEGORY_COLOR[category],
   }));
   return {

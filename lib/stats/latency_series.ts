@@ -1,7 +1,7 @@
 /**
  * What the model page's latency chart draws for a range: each check where the raw checks cover
  * the range and are few enough to draw one by one, else the rollups' buckets (hourly for 7d,
- * daily beyond), which reach back past the retention of raw checks.
+ * daily for 30d and 90d, weekly for 1y), which reach back past the retention of raw checks.
  */
 import type { Store } from "../db/store.ts";
 import { modelHistory } from "./history.ts";

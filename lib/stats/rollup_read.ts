@@ -56,7 +56,7 @@ export interface TotalsQuery {
   /** See windows.ts; from `readContext`. */
   prunedBefore: number | null;
   columns: Columns;
-  /** Group by buckets of `step` counted from `from` (which must be a multiple of `step`). */
+  /** Group by buckets of `step` counted from `from` (a whole hour, or a whole day when `step` is days). */
   step?: number;
   /**
    * No check after the window is stored (`readContext`'s `fresh`): the window's last hour and

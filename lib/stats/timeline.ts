@@ -46,13 +46,19 @@ export async function dailyUptime(
   });
 }
 
-/** Bucket width and count per range: hourly for 24h and 7d, daily for 30d, 90d and 1y. */
+export const WEEK_MS = 7 * DAY_MS;
+/** 1970-01-05T00:00Z, the first Monday after the epoch. */
+const MONDAY = 4 * DAY_MS;
+
+/** Bucket width and count per range: hourly for 24h and 7d, daily for 30d and 90d, weekly for 1y. */
 export const FLEET_BUCKETS: Record<Range, { step: number; count: number }> = {
   "24h": { step: HOUR_MS, count: 24 },
   "7d": { step: HOUR_MS, count: 7 * 24 },
   "30d": { step: DAY_MS, count: 30 },
   "90d": { step: DAY_MS, count: 90 },
-  "1y": { step: DAY_MS, count: 365 },
+  // Weeks (Monday to Sunday, UTC): 365 daily points and their failure bars made a chart's SVG
+  // over 100 KB.
+  "1y": { step: WEEK_MS, count: 53 },
 };
 
 /**
@@ -94,13 +100,15 @@ export async function modelBuckets(
   });
 }
 
-/** `count` bucket starts of width `step`, aligned to multiples of `step`, the last holding `now`. */
-function bucketGrid(
+/** `count` bucket starts of width `step` (weeks from Mondays), the last holding `now`. */
+export function bucketGrid(
   now: number,
   step: number,
   count: number,
 ): { origin: number; starts: number[] } {
-  const last = Math.floor(now / step) * step;
+  // Weeks start on Mondays (the epoch was a Thursday); hours and days on multiples of `step`.
+  const offset = step === WEEK_MS ? MONDAY : 0;
+  const last = Math.floor((now - offset) / step) * step + offset;
   const origin = last - (count - 1) * step;
   return { origin, starts: Array.from({ length: count }, (_, i) => origin + i * step) };
 }

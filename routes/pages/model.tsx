@@ -32,7 +32,7 @@ export const STRIP_DAYS = 90;
 export const RECENT_CHECKS = 50;
 /**
  * Most checks the latency chart draws one by one (a week of scans every 5 minutes fits); a
- * range holding more is drawn per hour or day.
+ * range holding more is drawn per hour, day or week.
  */
 export const CHART_CHECKS = 2_400;
 
@@ -90,7 +90,7 @@ export async function modelPage(c: Context, deps: AppDeps): Promise<Response> {
         title="Latency over time"
         intro={`Latency and time to first token of the answered checks, over ${
           RANGE_LABEL[range]
-        }: each check in short ranges, per hour or day in long ones.`}
+        }: each check in short ranges, per hour, day or week in long ones.`}
         aside={<RangeTabs current={range} href={href} />}
       >
         <LatencyChart series={latency} name={model.name} rangeLabel={RANGE_LABEL[range]} />

@@ -3,9 +3,10 @@ import {
   CATEGORY_COLOR,
   failureCategories,
   fleetAvailabilityOption,
-  hasLonePoint,
   latencyBucketsOption,
   latencyOption,
+  type LinePoint,
+  withLoneDots,
 } from "../../components/chart_options.ts";
 import { renderChartSvg } from "../../lib/web/charts.ts";
 import { islandPropsJson } from "../../lib/web/islands.tsx";
@@ -89,21 +90,24 @@ Deno.test("bucketed latency chart: three percentile lines, stacked failure bars 
   const series = option.series as {
     type: string;
     name: string;
-    data: [number, number | null][];
+    data: LinePoint[];
     stack?: string;
     yAxisIndex?: number;
     connectNulls?: boolean;
   }[];
   assert.deepEqual(series.map((s) => s.type), ["line", "line", "line", "bar", "bar"]);
-  assert.deepEqual(series[0].data, [[T0, 900], [T0 + 86_400_000, null], [
-    T0 + 2 * 86_400_000,
-    1_000,
-  ]]);
+  const dot = (value: [number, number | null]) => ({ value, symbol: "circle", symbolSize: 4 });
+  assert.deepEqual(series[0].data, [
+    dot([T0, 900]),
+    [T0 + 86_400_000, null],
+    dot([T0 + 2 * 86_400_000, 1_000]),
+  ]);
   assert.equal(series[0].connectNulls, false, "a day without answers is a gap");
-  // Most frequent category first; a value for every bucket, 0 where none failed.
+  // Most frequent category first; a value for every bucket, null (no bar) where none failed.
   assert.equal(series[3].name, "timed out");
-  assert.deepEqual(series[3].data.map(([, n]) => n), [0, 3, 5]);
-  assert.deepEqual(series[4].data.map(([, n]) => n), [0, 0, 2]);
+  const counts = (d: LinePoint[]) => d.map((p) => (Array.isArray(p) ? p : p.value)[1]);
+  assert.deepEqual(counts(series[3].data), [null, 3, 5]);
+  assert.deepEqual(counts(series[4].data), [null, null, 2]);
   assert.ok(series.slice(3).every((s) => s.stack === "failures" && s.yAxisIndex === 1));
 });
 
@@ -119,9 +123,29 @@ Deno.test("chart options are island-safe JSON and render on the server", () => {
   }
 });
 
-Deno.test("the fleet line shows dots only when a lone point would otherwise vanish", () => {
-  assert.equal(hasLonePoint([1, 2, null, 3, 4]), false);
-  assert.equal(hasLonePoint([1, 2, null, 3, null]), true);
-  assert.equal(hasLonePoint([5]), true);
-  assert.equal(hasLonePoint([null, null]), false);
+Deno.test("a line gets a dot only where a point has no neighbour, in the data and the SVG", () => {
+  const at = (values: (number | null)[]) =>
+    values.map((v, i) => [T0 + i * 86_400_000, v] as [number, number | null]);
+  const lone = (values: (number | null)[]) =>
+    withLoneDots(at(values), 4).map((p) => !Array.isArray(p));
+  assert.deepEqual(lone([1, 2, null, 3, 4]), [false, false, false, false, false]);
+  assert.deepEqual(lone([1, 2, null, 3, null]), [false, false, false, true, false]);
+  assert.deepEqual(lone([5]), [true]);
+  assert.deepEqual(lone([null, null]), [false, false]);
+  // Drawn: one circle per lone point (an arc in the SVG), none for a year of joined points.
+  const circles = (values: (number | null)[]) => {
+    const svg = renderChartSvg({
+      xAxis: { type: "time" },
+      yAxis: { type: "value" },
+      series: [{
+        type: "line",
+        symbol: "none",
+        connectNulls: false,
+        data: withLoneDots(at(values), 4),
+      }],
+    }, { width: 400, height: 200 });
+    return [...svg.matchAll(/<path d="[^"]*A[^"]*"/g)].length;
+  };
+  assert.equal(circles([5, null, 3, null, 2]), 3);
+  assert.equal(circles(Array.from({ length: 365 }, (_, i) => 400 + (i % 7))), 0);
 });

@@ -151,7 +151,7 @@ function refStatsOf(mine: CheckRow[]): Omit<RangeStats, "range"> {
 /** A model's stats per bucket of FLEET_BUCKETS[range], over every raw row (pruned or not). */
 function refModelBuckets(raw: Raw, id: string, range: Range): BucketStats[] {
   const { step, count } = FLEET_BUCKETS[range];
-  const first = Math.floor(NOW / step) * step - (count - 1) * step;
+  const first = firstBucket(step, count);
   const mine = raw.rows.filter((c) => c.model_id === id);
   return Array.from({ length: count }, (_, i) => {
     const t = first + i * step;
@@ -209,8 +209,17 @@ function refSummary(raw: Raw, id: string): ModelSummary {
   };
 }
 
+/** The first of `count` buckets of `step` ending with the one holding NOW; weeks from Mondays. */
+function firstBucket(step: number, count: number): number {
+  const monday = Date.UTC(1970, 0, 5);
+  const offset = step === 7 * DAY ? monday : 0;
+  const first = Math.floor((NOW - offset) / step) * step + offset - (count - 1) * step;
+  if (step === 7 * DAY) assert.equal(new Date(first).getUTCDay(), 1, "weeks start on Mondays");
+  return first;
+}
+
 function refBuckets(rows: CheckRow[], step: number, count: number): FleetPoint[] {
-  const first = Math.floor(NOW / step) * step - (count - 1) * step;
+  const first = firstBucket(step, count);
   return Array.from({ length: count }, (_, i) => {
     const t = first + i * step;
     const inside = rows.filter((c) => c.checked_at >= t && c.checked_at < t + step && measured(c));
