@@ -18,6 +18,7 @@ import {
   legacyChecks,
   LegacyError,
   legacyRowCount,
+  legacyRowsWithoutModel,
   type LegacyRun,
   legacyRuns,
   type LegacySource,
@@ -115,6 +116,7 @@ export async function importLegacy(
     else todo.set(r.id, r);
   }
   const totalRows = await legacyRowCount(src);
+  report.orphanRows = await legacyRowsWithoutModel(src);
   const progress: ImportProgress = { rows: 0, totalRows, runs: 0, totalRuns: todo.size };
   const writer = bulkWriter(store, {
     rawFrom: opts.rawFrom ?? null,
@@ -167,17 +169,6 @@ export async function importLegacy(
     after = page[page.length - 1].rowid;
     progress.rows += page.length;
     for (const { run_id, check } of page) {
-      if (check.model_id === "") {
-        report.orphanRows++;
-        // The run still expects it: it completes with one row fewer.
-        const run = run_id === null ? undefined : todo.get(run_id);
-        if (run) run.rows--;
-        if (run && run.rows === (pending.get(run.id)?.length ?? 0)) {
-          await complete(run, pending.get(run.id) ?? []);
-          pending.delete(run.id);
-        }
-        continue;
-      }
       const run = run_id === null ? undefined : todo.get(run_id);
       if (run === undefined) {
         if (run_id === null || !times.has(run_id)) report.orphanRows++;

@@ -13,6 +13,14 @@ const REQUIRED: Record<string, string[]> = {
   healthchecks: ["run_id", "model_id", "ok", "http_status", "error_category", "latency_ms"],
 };
 
+/**
+ * Rows that name a model. The others cannot be imported (and a model "" would share the fleet's
+ * rollup key): every query leaves them out alike, and `legacyRowsWithoutModel` counts them. The
+ * run id is read as a number even where a loosely typed column kept it as text.
+ */
+const WITH_MODEL = "NULLIF(TRIM(CAST(model_id AS TEXT)), '') IS NOT NULL";
+const RUN_ID = "CAST(run_id AS INTEGER)";
+
 export interface LegacySource {
   client: Client;
   close(): void;
@@ -78,16 +86,24 @@ export interface LegacyRun {
 export async function legacyRuns(src: LegacySource): Promise<LegacyRun[]> {
   const rs = await src.client.execute(
     `SELECT r.id, r.run_datetime, COALESCE(h.n, 0) AS n FROM runs r
-      LEFT JOIN (SELECT run_id, COUNT(*) AS n FROM healthchecks GROUP BY run_id) h
-        ON h.run_id = r.id
+      LEFT JOIN (SELECT ${RUN_ID} AS run_id, COUNT(*) AS n FROM healthchecks
+        WHERE ${WITH_MODEL} GROUP BY 1) h ON h.run_id = r.id
     ORDER BY r.id`,
   );
   return rs.rows.map((r) => ({ id: num(r.id), run_datetime: str(r.run_datetime), rows: num(r.n) }));
 }
 
-/** Every row of `healthchecks`, those naming no run included (the progress line's total). */
+/** Rows of `healthchecks` that name a model, those naming no run included (the total read). */
 export async function legacyRowCount(src: LegacySource): Promise<number> {
-  const rs = await src.client.execute("SELECT COUNT(*) AS n FROM healthchecks");
+  const rs = await src.client.execute(`SELECT COUNT(*) AS n FROM healthchecks WHERE ${WITH_MODEL}`);
+  return num(rs.rows[0]?.n ?? 0);
+}
+
+/** Rows of `healthchecks` that name no model (left out). */
+export async function legacyRowsWithoutModel(src: LegacySource): Promise<number> {
+  const rs = await src.client.execute(
+    `SELECT COUNT(*) AS n FROM healthchecks WHERE NOT (${WITH_MODEL})`,
+  );
   return num(rs.rows[0]?.n ?? 0);
 }
 
@@ -103,9 +119,9 @@ export async function legacyChecks(
   const rs = await src.client.execute({
     sql: `SELECT json_group_array(json_array(rid, run_id, model_id, ok, http_status,
         error_category, latency_ms)) AS page
-      FROM (SELECT rowid AS rid, run_id, CAST(model_id AS TEXT) AS model_id, ok, http_status,
-          CAST(error_category AS TEXT) AS error_category, latency_ms
-        FROM healthchecks WHERE rowid > ? ORDER BY rowid LIMIT ?)`,
+      FROM (SELECT rowid AS rid, ${RUN_ID} AS run_id, TRIM(CAST(model_id AS TEXT)) AS model_id,
+          ok, http_status, CAST(error_category AS TEXT) AS error_category, latency_ms
+        FROM healthchecks WHERE rowid > ? AND ${WITH_MODEL} ORDER BY rowid LIMIT ?)`,
     args: [afterRowid, limit],
   });
   const page = JSON.parse(String(rs.rows[0]?.page ?? "[]")) as unknown[][];
@@ -118,8 +134,7 @@ export async function legacyChecks(
     rowid: Number(rowid),
     run_id: numOr(run),
     check: {
-      // Empty when the row names no model: left out like a row naming no run.
-      model_id: typeof model === "string" ? model.trim() : "",
+      model_id: String(model),
       // 1/0, or "true"/"True" from a Python bool stored as text.
       ok: ok === 1 || ok === true || (typeof ok === "string" && /^(1|true)$/i.test(ok.trim())),
       http_status: numOr(http),
