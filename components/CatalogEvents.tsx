@@ -1,6 +1,6 @@
 /** A model coming and going in OpenRouter's free catalog, newest first. */
 import type { CatalogEvent } from "../lib/stats/types.ts";
-import { TimeAgo, UtcTime } from "./TimeAgo.tsx";
+import { TimeAgo, UtcTime } from "../islands/time_ago.tsx";
 
 const KIND_TEXT: Record<CatalogEvent["kind"], string> = {
   added: "Added to the free catalog",

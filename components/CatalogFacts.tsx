@@ -2,7 +2,7 @@
 import type { ModelDetail } from "../lib/stats/types.ts";
 import type { ComponentChildren } from "preact";
 import { formatCount, formatUtc } from "../islands/format.ts";
-import { TimeAgo } from "./TimeAgo.tsx";
+import { TimeAgo } from "../islands/time_ago.tsx";
 
 export function CatalogFacts({ model, now }: { model: ModelDetail; now: number }) {
   const none = <span class="text-slate-400 dark:text-slate-500">—</span>;

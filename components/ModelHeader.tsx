@@ -2,7 +2,7 @@
 import type { ModelDetail } from "../lib/stats/types.ts";
 import { Island } from "../lib/web/islands.tsx";
 import { HealthBadge } from "../islands/health_badge.tsx";
-import { TimeAgo } from "./TimeAgo.tsx";
+import { TimeAgo } from "../islands/time_ago.tsx";
 
 export function ModelHeader({ model, now }: { model: ModelDetail; now: number }) {
   return (

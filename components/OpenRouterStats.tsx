@@ -5,7 +5,7 @@
 import type { StoredEndpointFetch } from "../lib/db/endpoint_stats.ts";
 import type { RangeStats } from "../lib/stats/types.ts";
 import { formatMs, formatUptime } from "../islands/format.ts";
-import { TimeAgo } from "./TimeAgo.tsx";
+import { TimeAgo } from "../islands/time_ago.tsx";
 
 const TD = "px-3 py-1.5";
 const NUM = `${TD} text-right tabular-nums whitespace-nowrap`;

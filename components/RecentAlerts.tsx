@@ -1,7 +1,7 @@
 /** The latest alert events (GET /api/events), with where to follow them. */
 import type { AlertEvent } from "../lib/alerts/types.ts";
 import { modelHref } from "../islands/format.ts";
-import { TimeAgo } from "./TimeAgo.tsx";
+import { TimeAgo } from "../islands/time_ago.tsx";
 
 const TONE: Record<AlertEvent["kind"], string> = {
   model_down: "text-red-700 dark:text-red-400",

@@ -2,7 +2,7 @@
 import type { HistoryPoint } from "../lib/stats/types.ts";
 import { CATEGORY_TEXT } from "../lib/stats/labels.ts";
 import { formatMs, plural } from "../islands/format.ts";
-import { TimeAgo, UtcTime } from "./TimeAgo.tsx";
+import { TimeAgo, UtcTime } from "../islands/time_ago.tsx";
 
 const STATUS_TONE = (p: HistoryPoint) =>
   p.status === "ok"

@@ -4,7 +4,7 @@
  */
 import type { RegionStats } from "../lib/stats/regions.ts";
 import { formatCount, formatMs, formatUptime } from "../islands/format.ts";
-import { TimeAgo } from "./TimeAgo.tsx";
+import { TimeAgo } from "../islands/time_ago.tsx";
 
 const TD = "px-3 py-1.5 align-top";
 const NUM = `${TD} text-right tabular-nums whitespace-nowrap`;

@@ -1,8 +1,8 @@
 /** The scan history: one row per run, newest first. */
 import type { RunSummary } from "../lib/stats/types.ts";
 import { formatDuration } from "../islands/format.ts";
-import { RunStatusBadge } from "./RunStatusBadge.tsx";
-import { TimeAgo, UtcTime } from "./TimeAgo.tsx";
+import { RunStatusBadge } from "../islands/run_status_badge.tsx";
+import { TimeAgo, UtcTime } from "../islands/time_ago.tsx";
 
 const TD = "px-3 py-2 align-top";
 const NUM = `${TD} text-right tabular-nums`;

@@ -7,6 +7,7 @@
  */
 import { useEffect, useRef, useState } from "preact/hooks";
 import { Card } from "./card.tsx";
+import { type LastRunView, LastScanCard } from "./last_scan_card.tsx";
 import { formatRelative, formatUtc } from "./format.ts";
 import { readSummary, type ScanningView, shouldReload } from "./live_summary.ts";
 
@@ -15,6 +16,11 @@ export interface LiveStatusProps {
   scanning: ScanningView;
   /** The newest finished run the page shows; null on a fresh database. */
   lastRunId: number | null;
+  /**
+   * With it, the island also shows the last-scan card (the dashboard), so its "… ago" follows
+   * the clock like the scan card's; a new finished run reloads the page anyway.
+   */
+  lastRun?: LastRunView | null;
   /** The server's clock when rendering (epoch ms), so both renders say the same thing. */
   now: number;
   /** Default 10 s. */
@@ -77,7 +83,12 @@ export default function LiveStatus(props: LiveStatusProps) {
     };
   }, []);
 
-  return <ScanCard scanning={scanning} now={now} />;
+  return (
+    <>
+      {props.lastRun !== undefined && <LastScanCard run={props.lastRun} now={now} />}
+      <ScanCard scanning={scanning} now={now} />
+    </>
+  );
 }
 
 /** Reload, unless this very run already caused one (a page that keeps disagreeing with the API). */
@@ -127,7 +138,10 @@ export function ScanCard({ scanning, now }: { scanning: ScanningView; now: numbe
   if (!scanning.enabled) {
     return (
       <Card title="Next scan" value="Scanning off" tone="text-slate-500 dark:text-slate-400">
-        <p>Set OPENROUTER_API_KEY and restart.</p>
+        {/* A narrow card breaks the name at its underscore, not mid-word. */}
+        <p>
+          Set OPENROUTER_<wbr />API_KEY and restart.
+        </p>
       </Card>
     );
   }

@@ -14,7 +14,7 @@ import { EmptyState } from "../../components/EmptyState.tsx";
 import { FleetCards } from "../../components/FleetCards.tsx";
 import { FleetChart } from "../../components/FleetChart.tsx";
 import { HealthDefinitions } from "../../components/HealthDefinitions.tsx";
-import { LastScanCard } from "../../components/LastScanCard.tsx";
+import { toLastRunView } from "../../islands/last_scan_card.tsx";
 import { ScanningOffNotice } from "../../components/ScanningOffNotice.tsx";
 import { Section } from "../../components/Section.tsx";
 import { Shell } from "../../components/Shell.tsx";
@@ -46,10 +46,14 @@ export async function dashboardPage(c: Context, deps: AppDeps): Promise<Response
 
       <div class="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-6">
         <FleetCards summary={summary} />
-        <LastScanCard run={lastRun} now={now} />
         <Island
           name="LiveStatus"
-          props={{ scanning: toScanningView(scanning), lastRunId: lastRun?.id ?? null, now }}
+          props={{
+            scanning: toScanningView(scanning),
+            lastRunId: lastRun?.id ?? null,
+            lastRun: lastRun && toLastRunView(lastRun),
+            now,
+          }}
         />
       </div>
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { renderToString } from "preact-render-to-string";
-import { ScanCard } from "../../islands/LiveStatus.tsx";
-import { LastScanCard } from "../../components/LastScanCard.tsx";
+import LiveStatus, { ScanCard } from "../../islands/LiveStatus.tsx";
+import { LastScanCard, toLastRunView } from "../../islands/last_scan_card.tsx";
 import type { ScanningView } from "../../islands/live_summary.ts";
 
 const NOW = Date.parse("2026-11-27T10:30:00Z");
@@ -42,24 +42,31 @@ Deno.test("the scan card: next scan, running progress, scanning off", () => {
   assert.ok(text(off).includes("Scanning off"));
 });
 
+const LAST_RUN = toLastRunView({
+  id: 7,
+  started_at: "2026-11-27T10:00:00Z",
+  finished_at: "2026-11-27T10:02:00Z",
+  status: "quota_exhausted",
+  trigger: "schedule",
+  total_models: 12,
+  ok_count: 2,
+  failed_count: 0,
+  skipped_count: 10,
+  error: null,
+});
+
 Deno.test("the last-scan card: when, how it ended, its counts spaced as words", () => {
-  const html = renderToString(
-    <LastScanCard
-      run={{
-        id: 7,
-        started_at: "2026-11-27T10:00:00Z",
-        finished_at: "2026-11-27T10:02:00Z",
-        status: "quota_exhausted",
-        trigger: "schedule",
-        total_models: 12,
-        ok_count: 2,
-        failed_count: 0,
-        skipped_count: 10,
-        error: null,
-      }}
-      now={NOW}
-    />,
-  );
+  const html = renderToString(<LastScanCard run={LAST_RUN} now={NOW} />);
   assert.match(html, />2 ok · 0 failed · 10 skipped</);
   assert.match(text(html), /^Last scan 28 min ago/);
+  assert.match(text(renderToString(<LastScanCard run={null} now={NOW} />)), /^Last scan none yet/);
+});
+
+Deno.test("LiveStatus shows the last-scan card only when given the last run (the dashboard)", () => {
+  const withRun = text(
+    renderToString(<LiveStatus scanning={IDLE} lastRunId={7} lastRun={LAST_RUN} now={NOW} />),
+  );
+  assert.match(withRun, /^Last scan 28 min ago .* Next scan in 30 min/);
+  const runsPage = text(renderToString(<LiveStatus scanning={IDLE} lastRunId={7} now={NOW} />));
+  assert.match(runsPage, /^Next scan/);
 });

@@ -184,6 +184,24 @@ Deno.test({
       f.scanner.set(IDLE);
 
       await withPage(browser, async (page, problems) => {
+        // An open dashboard's "Last scan … ago" follows the clock (it lives in LiveStatus).
+        await page.clock.install({ time: NOW });
+        await page.goto(`${base}/`);
+        await page.waitForSelector("[data-island=LiveStatus][data-hydrated]");
+        const lastScan = page.locator("section", { hasText: "Last scan" }).locator("time");
+        const before = await lastScan.textContent();
+        await page.clock.runFor(2 * 3_600_000);
+        await page.waitForFunction(
+          (old) => document.querySelector("section time")?.textContent !== old,
+          before,
+        );
+        const after = await lastScan.textContent();
+        assert.notEqual(after, before);
+        assert.match(after ?? "", /\d+ h( \d+ min)? ago/);
+        assert.deepEqual(problems.errors, []);
+      });
+
+      await withPage(browser, async (page, problems) => {
         // LiveStatus: a running scan, then it ends: the page reloads by itself.
         f.scanner.set(RUNNING);
         await page.clock.install();

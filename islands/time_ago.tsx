@@ -1,5 +1,5 @@
 /** A point in time: "5 min ago" (relative to the page's `now`), the UTC time on hover. */
-import { formatRelative, formatUtc } from "../islands/format.ts";
+import { formatRelative, formatUtc } from "./format.ts";
 
 export function TimeAgo({ at, now }: { at: string | null; now: number }) {
   if (at === null) return <span class="text-slate-400 dark:text-slate-500">never</span>;
