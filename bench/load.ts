@@ -11,6 +11,7 @@
  * tests/hardening/load_test.ts runs a short one in CI and asserts zero errors (not timings).
  */
 import { parseArgs } from "node:util";
+import { percentile } from "../lib/stats/health.ts";
 import { openStore } from "../lib/db/open.ts";
 import { ensureAssets } from "../lib/web/build.ts";
 import { startFakeOpenRouter } from "../tests/fake_openrouter.ts";
@@ -48,10 +49,7 @@ const SCAN_CONCURRENCY = 2;
 
 function figures(times: number[], errors: number): PathFigures {
   const sorted = [...times].sort((a, b) => a - b);
-  const q = (p: number) =>
-    sorted.length === 0
-      ? 0
-      : Math.round(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] * 10) / 10;
+  const q = (p: number) => Math.round((percentile(sorted, p * 100) ?? 0) * 10) / 10;
   return {
     requests: times.length + errors,
     errors,

@@ -6,8 +6,10 @@
  *   deno task bench:web [--models 30] [--scans 5] [--requests 200]
  */
 import { parseArgs } from "node:util";
+import { percentile } from "../lib/stats/health.ts";
 import { gzipSync } from "node:zlib";
-import { MAIN, RUN_FLAGS } from "../tests/cli/run_cli.ts";
+import { runCli } from "../tests/cli/run_cli.ts";
+import { startServer } from "../tests/cli/server_process.ts";
 import { startFakeOpenRouter } from "../tests/fake_openrouter.ts";
 
 const { values } = parseArgs({
@@ -26,43 +28,20 @@ const models = Array.from({ length: Number(values.models) }, (_, i) => ({
 const fake = await startFakeOpenRouter({ models, apiKey: key });
 const dir = await Deno.makeTempDir({ prefix: "scouter-webbench-" });
 const env = {
-  PATH: Deno.env.get("PATH") ?? "",
-  NO_COLOR: "1",
   OPENROUTER_API_KEY: key,
   OPENROUTER_BASE_URL: fake.url,
   OPENROUTER_SCOUT_REQUEST_DELAY_SECONDS: "0",
+  // The fake has no per-minute limit; pacing at OpenRouter's 20 would make this take minutes.
+  OPENROUTER_SCOUT_RPM: "100000",
   OPENROUTER_SCOUT_MAX_RETRIES: "0",
   OPENROUTER_SCOUT_CONCURRENCY: "8",
   OPENROUTER_SCOUT_SCAN_ON_START: "false",
 };
-const scan = await new Deno.Command(Deno.execPath(), {
-  args: [...RUN_FLAGS, MAIN, "scan", "--repeat-count", values.scans!],
-  cwd: dir,
-  env,
-  clearEnv: true,
-  stdout: "null",
-  stderr: "null",
-}).output();
-if (!scan.success) throw new Error("the scans failed");
+const scan = await runCli(["scan", "--repeat-count", values.scans!], env, dir);
+if (scan.code !== 0) throw new Error(`the scans failed:\n${scan.stderr}`);
 
-const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-const port = (listener.addr as Deno.NetAddr).port;
-listener.close();
-const server = new Deno.Command(Deno.execPath(), {
-  args: [...RUN_FLAGS, MAIN, "serve", "--host", "127.0.0.1", "--port", String(port)],
-  cwd: dir,
-  env,
-  clearEnv: true,
-  stdout: "null",
-  stderr: "null",
-}).spawn();
-const base = `http://127.0.0.1:${port}`;
-for (let i = 0; i < 100; i++) {
-  if (
-    await fetch(`${base}/healthz`).then((r) => r.body?.cancel().then(() => r.ok)).catch(() => false)
-  ) break;
-  await new Promise((r) => setTimeout(r, 100));
-}
+const server = await startServer({ entry: "main.ts", args: ["serve"], cwd: dir, env });
+const base = server.base;
 
 console.log(
   `${values.models} models, ${values.scans} scans, ${values.requests} sequential requests each`,
@@ -84,8 +63,7 @@ for (const path of paths) {
     times.push(performance.now() - t);
   }
   times.sort((a, b) => a - b);
-  const q = (p: number) =>
-    times[Math.min(times.length - 1, Math.floor(p * times.length))].toFixed(1);
+  const q = (p: number) => (percentile(times, p * 100) ?? NaN).toFixed(1);
   console.log(`${path.padEnd(40)} p50 ${q(0.5)} ms  p95 ${q(0.95)} ms  p99 ${q(0.99)} ms`);
 }
 
@@ -104,7 +82,6 @@ for (const asset of new Set(assets)) {
 }
 console.log(`  CSS ${css} B raw, ${cssGz} B gzip; JS (linked) ${js} B raw, ${jsGz} B gzip`);
 
-server.kill("SIGTERM");
-await server.status;
+await server.stop();
 await fake.close();
 await Deno.remove(dir, { recursive: true });

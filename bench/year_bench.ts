@@ -9,6 +9,7 @@
  *                   [--no-import] [--keep]
  */
 import { parseArgs } from "node:util";
+import { percentile } from "../lib/stats/health.ts";
 import { createClient } from "@libsql/client";
 import { openStore } from "../lib/db/open.ts";
 import { retentionCutoff } from "../lib/db/retention.ts";
@@ -17,7 +18,7 @@ import { fillDemo } from "../lib/demo/fill.ts";
 import { demoHistory } from "../lib/demo/history.ts";
 import { importLegacy } from "../lib/legacy/import.ts";
 import { openLegacy } from "../lib/legacy/source.ts";
-import { MAIN, RUN_FLAGS } from "../tests/cli/run_cli.ts";
+import { startServer } from "../tests/cli/server_process.ts";
 import { pythonHistory, writePythonDb } from "../tests/legacy/python_db.ts";
 
 const { values } = parseArgs({
@@ -174,36 +175,20 @@ if (!values["no-import"]) {
 }
 
 // ---- 4. The server, under a plain HTTP client ----------------------------------------------
-const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-const port = (listener.addr as Deno.NetAddr).port;
-listener.close();
-const server = new Deno.Command(Deno.execPath(), {
-  args: [...RUN_FLAGS, MAIN, "serve", "--host", "127.0.0.1", "--port", String(port)],
+const server = await startServer({
+  entry: "main.ts",
+  args: ["serve"],
   cwd: dir,
-  env: {
-    PATH: Deno.env.get("PATH") ?? "",
-    NO_COLOR: "1",
-    OPENROUTER_SCOUT_DB_PATH: dbPath,
-    OPENROUTER_SCOUT_SCAN_ON_START: "false",
-  },
-  clearEnv: true,
-  stdout: "null",
-  stderr: "null",
-}).spawn();
-const base = `http://127.0.0.1:${port}`;
-for (let i = 0; i < 200; i++) {
-  const up = await fetch(`${base}/healthz`).then((r) => r.body?.cancel().then(() => r.ok))
-    .catch(() => false);
-  if (up) break;
-  await new Promise((r) => setTimeout(r, 100));
-}
+  env: { OPENROUTER_SCOUT_DB_PATH: dbPath, OPENROUTER_SCOUT_SCAN_ON_START: "false" },
+});
+const base = server.base;
 
 const models = await (await fetch(`${base}/api/models`)).json() as { model_id: string }[];
 const id = models[Math.floor(models.length / 3)].model_id;
 const endpoints: [string, string, "api" | "page"][] = [
   ["/", "/", "page"],
   ["/models/{id}", `/models/${id}`, "page"],
-  // The latency chart of a year: one point a day from the rollups.
+  // The latency chart of a year: one point a week from the rollups.
   ["/models/{id}?range=1y", `/models/${id}?range=1y`, "page"],
   ["/api/summary", "/api/summary", "api"],
   ["/api/models", "/api/models", "api"],
@@ -218,8 +203,7 @@ async function timed(path: string): Promise<number> {
   if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
   return performance.now() - t;
 }
-const q = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+const q = (sorted: number[], p: number) => percentile(sorted, p) ?? NaN;
 
 // Another process's write before each request: what a scan in progress costs the readers (the
 // rollup part of a range is cached between writes, see lib/stats/rollup_read.ts).
@@ -268,7 +252,6 @@ for (const [name, path, kind] of endpoints) {
 }
 
 writer.close();
-server.kill("SIGTERM");
-await server.status;
+await server.stop();
 if (values.keep) console.log(`\nkept: ${dir}`);
 else await Deno.remove(dir, { recursive: true });

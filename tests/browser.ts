@@ -36,7 +36,8 @@ export interface PageProblems {
 
 /**
  * Open a fresh page (its own context: no shared storage or cookies), run `fn`, close it.
- * Console errors, page errors, HTTP errors and failed requests go to `problems.errors`.
+ * Console errors, page errors, dialogs, HTTP errors and failed requests go to
+ * `problems.errors`.
  */
 export async function withPage(
   browser: Browser,
@@ -54,6 +55,11 @@ export async function withPage(
     if (msg.type() === "error") problems.errors.push(`console: ${msg.text()}`);
   });
   page.on("pageerror", (err) => problems.errors.push(`pageerror: ${err.message}`));
+  // A dialog is an alert() that ran: a script from somewhere that should not have run.
+  page.on("dialog", (d) => {
+    problems.errors.push(`dialog: ${d.message()}`);
+    d.dismiss().catch(() => {});
+  });
   page.on("response", (res) => {
     if (res.status() >= 400) problems.errors.push(`http ${res.status()}: ${res.url()}`);
   });

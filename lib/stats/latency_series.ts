@@ -6,7 +6,7 @@
 import type { Store } from "../db/store.ts";
 import { modelHistory } from "./history.ts";
 import { rangeWindow, readContext } from "./rollup_read.ts";
-import { FLEET_BUCKETS, modelBuckets } from "./timeline.ts";
+import { modelBuckets, RANGE_BUCKETS } from "./timeline.ts";
 import { type BucketStats, type HistoryPoint, type Range, RANGE_MS } from "./types.ts";
 
 export type LatencySeries =
@@ -32,5 +32,5 @@ export async function latencySeries(
     }
   }
   const buckets = await modelBuckets(store, id, range, now);
-  return { kind: "buckets", step: FLEET_BUCKETS[range].step, buckets };
+  return { kind: "buckets", step: RANGE_BUCKETS[range].step, buckets };
 }

@@ -11,10 +11,10 @@ export { emptyRangeStats, rangeStats, rangeStatsByModel, rangeStatsOfModel } fro
 export { modelHistory, toHistoryPoint } from "./history.ts";
 export {
   dailyUptime,
-  FLEET_BUCKETS,
   fleetAvailability,
   MAX_DAYS,
   modelBuckets,
+  RANGE_BUCKETS,
 } from "./timeline.ts";
 export { type LatencySeries, latencySeries } from "./latency_series.ts";
 export { lastFinishedRun, recentRuns, toRunSummary } from "./runs.ts";

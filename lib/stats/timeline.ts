@@ -51,7 +51,7 @@ export const WEEK_MS = 7 * DAY_MS;
 const MONDAY = 4 * DAY_MS;
 
 /** Bucket width and count per range: hourly for 24h and 7d, daily for 30d and 90d, weekly for 1y. */
-export const FLEET_BUCKETS: Record<Range, { step: number; count: number }> = {
+export const RANGE_BUCKETS: Record<Range, { step: number; count: number }> = {
   "24h": { step: HOUR_MS, count: 24 },
   "7d": { step: HOUR_MS, count: 7 * 24 },
   "30d": { step: DAY_MS, count: 30 },
@@ -63,14 +63,14 @@ export const FLEET_BUCKETS: Record<Range, { step: number; count: number }> = {
 
 /**
  * The share of measured checks of every model (present or not) answered correctly, per bucket:
- * the buckets of FLEET_BUCKETS[range], the last one the (partial) hour or day holding `now`.
+ * the buckets of RANGE_BUCKETS[range], the last one the (partial) hour, day or week holding `now`.
  */
 export async function fleetAvailability(
   store: Store,
   range: Range,
   now: number,
 ): Promise<FleetPoint[]> {
-  const { step, count } = FLEET_BUCKETS[range];
+  const { step, count } = RANGE_BUCKETS[range];
   const grid = bucketGrid(now, step, count);
   const totals = await bucketTotals(store, { kind: "fleet" }, {}, grid, step, now, "uptime");
   return grid.starts.map((t, i) => {
@@ -80,7 +80,7 @@ export async function fleetAvailability(
 }
 
 /**
- * One model's measurements per bucket of FLEET_BUCKETS[range] (hourly for 24h and 7d, daily
+ * One model's measurements per bucket of RANGE_BUCKETS[range] (hourly for 24h and 7d, daily
  * beyond), every bucket present, oldest first: percentiles come from the rollups' histograms,
  * so a range reaches back past the retention of raw checks.
  */
@@ -90,7 +90,7 @@ export async function modelBuckets(
   range: Range,
   now: number,
 ): Promise<BucketStats[]> {
-  const { step, count } = FLEET_BUCKETS[range];
+  const { step, count } = RANGE_BUCKETS[range];
   const grid = bucketGrid(now, step, count);
   const totals = await bucketTotals(store, { kind: "model" }, { id }, grid, step, now, "all");
   return grid.starts.map((t, i) => {
@@ -101,7 +101,7 @@ export async function modelBuckets(
 }
 
 /** `count` bucket starts of width `step` (weeks from Mondays), the last holding `now`. */
-export function bucketGrid(
+function bucketGrid(
   now: number,
   step: number,
   count: number,

@@ -1,7 +1,8 @@
 /**
  * A Scouter server in its own process, started as a deployment starts it: from a working
  * directory of the test's choosing, with exactly the permissions deno.json's `start` task
- * grants (less any the test takes away), and a clean environment.
+ * grants (less any the test takes away), and a clean environment. Its output is drained as it
+ * comes (an unread pipe would fill and block the server) and kept for the test to read.
  */
 import { CONFIG, freePort, permissionsOf, waitFor } from "./run_cli.ts";
 
@@ -16,14 +17,19 @@ export const START_PERMISSIONS: string[] = permissionsOf(
 
 export interface ServerProcess {
   base: string;
+  port: number;
   child: Deno.ChildProcess;
+  /** Everything the server wrote to stdout and stderr (its log) so far. */
+  logs(): string;
   /** Sends SIGTERM and returns the exit code and everything the server wrote. */
   stop(): Promise<{ code: number; output: string }>;
+  /** SIGKILL, then waits for the exit. */
+  kill9(): Promise<void>;
 }
 
 /**
  * Starts `entry` (a path in the repository: main.ts with `serve`, or deploy.ts) and waits for
- * /healthz. `permissions` defaults to the start task's.
+ * /healthz (at most 30 s). `permissions` defaults to the start task's.
  */
 export async function startServer(opts: {
   entry: string;
@@ -51,37 +57,58 @@ export async function startServer(opts: {
       OPENROUTER_SCOUT_WEB_PORT: String(port),
       ...opts.env,
     },
+    stdin: "null",
     stdout: "piped",
     stderr: "piped",
   }).spawn();
-  const output = Promise.all([
-    new Response(child.stdout).text(),
-    new Response(child.stderr).text(),
-  ]).then(([out, err]) => out + err);
-  const base = `http://127.0.0.1:${port}`;
-  const stop = async () => {
+  let text = "";
+  const drain = async (stream: ReadableStream<Uint8Array>) => {
+    const decoder = new TextDecoder();
     try {
-      child.kill("SIGTERM");
+      for await (const chunk of stream) text += decoder.decode(chunk, { stream: true });
     } catch {
-      // Already ended.
+      // the process is gone
     }
-    const { code } = await child.status;
-    return { code, output: await output };
+  };
+  const drained = Promise.all([drain(child.stdout), drain(child.stderr)]);
+  let exited = false;
+  const status = child.status.then((s) => {
+    exited = true;
+    return s;
+  });
+  const end = async (signal: Deno.Signal) => {
+    if (!exited) {
+      try {
+        child.kill(signal);
+      } catch {
+        // ended meanwhile
+      }
+    }
+    const { code } = await status;
+    await drained;
+    return code;
+  };
+  const server: ServerProcess = {
+    base: `http://127.0.0.1:${port}`,
+    port,
+    child,
+    logs: () => text,
+    stop: async () => ({ code: await end("SIGTERM"), output: text }),
+    kill9: async () => void await end("SIGKILL"),
   };
   const until = Date.now() + 30_000;
   for (;;) {
-    const ok = await fetch(`${base}/healthz`).then(
+    const ok = await fetch(`${server.base}/healthz`).then(
       (r) => r.body?.cancel().then(() => r.ok),
       () => false,
     );
-    if (ok) break;
-    const ended = await Promise.race([child.status, new Promise((r) => setTimeout(r, 100))]);
-    if (ended || Date.now() > until) {
-      const { output } = await stop();
-      throw new Error(`the server did not start:\n${output}`);
+    if (ok) return server;
+    if (exited || Date.now() > until) {
+      await server.kill9();
+      throw new Error(`the server did not start:\n${text}`);
     }
+    await new Promise((r) => setTimeout(r, 100));
   }
-  return { base, child, stop };
 }
 
 /** Every file and directory under `dir`, as sorted relative paths. */

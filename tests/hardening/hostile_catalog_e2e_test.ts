@@ -144,10 +144,6 @@ Deno.test({
 
       browser = await launchBrowser();
       await withPage(browser, async (page, problems) => {
-        page.on("dialog", (d) => {
-          problems.errors.push(`dialog: ${d.message()}`);
-          d.dismiss().catch(() => {});
-        });
         await page.goto(`${base}/`);
         await page.waitForSelector("[data-island=ModelTable][data-hydrated]");
         await assertClean(page, "/");

@@ -1,84 +1,26 @@
 /**
- * `main.ts serve` in its own process, as users run it (the `start` task's permissions), with
- * its stderr drained as it comes (an unread pipe would fill and block the server) and kept
- * for the test to read.
+ * `main.ts serve` in its own process, as users run it (the `start` task's permissions), in
+ * `dir` (its database: `dir/results/scouter.db`): tests/cli/server_process.ts, with `stop()`
+ * answering the exit code alone.
  */
-import { freePort, MAIN, RUN_FLAGS, waitFor } from "../cli/run_cli.ts";
+import { startServer as startProcess } from "../cli/server_process.ts";
+import type { ServerProcess as Process } from "../cli/server_process.ts";
+import { freePort, waitFor } from "../cli/run_cli.ts";
 
 export { freePort, waitFor };
 
-export interface ServerProcess {
-  base: string;
-  port: number;
-  child: Deno.ChildProcess;
-  /** Everything the server wrote to stderr (its log) and stdout so far. */
-  logs(): string;
+export interface ServerProcess extends Omit<Process, "stop"> {
   /** SIGTERM, then waits for the exit; returns the exit code. */
   stop(): Promise<number>;
-  /** SIGKILL, then waits for the exit. */
-  kill9(): Promise<void>;
 }
 
-/** Starts the server in `dir` (its database: `dir/results/scouter.db`); resolves once it answers. */
+/** Starts the server in `dir`; resolves once it answers. */
 export async function startServer(
   dir: string,
   env: Record<string, string>,
 ): Promise<ServerProcess> {
-  const port = freePort();
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [...RUN_FLAGS, MAIN, "serve", "--host", "127.0.0.1", "--port", String(port)],
-    cwd: dir,
-    clearEnv: true,
-    env: { PATH: Deno.env.get("PATH") ?? "", NO_COLOR: "1", ...env },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  let text = "";
-  const drain = async (stream: ReadableStream<Uint8Array>) => {
-    const decoder = new TextDecoder();
-    try {
-      for await (const chunk of stream) text += decoder.decode(chunk, { stream: true });
-    } catch {
-      // the process is gone
-    }
-  };
-  const drained = Promise.all([drain(child.stdout), drain(child.stderr)]);
-  const base = `http://127.0.0.1:${port}`;
-  let exited = false;
-  const status = child.status.then((s) => {
-    exited = true;
-    return s;
-  });
-  const proc: ServerProcess = {
-    base,
-    port,
-    child,
-    logs: () => text,
-    async stop() {
-      if (!exited) child.kill("SIGTERM");
-      const s = await status;
-      await drained;
-      return s.code;
-    },
-    async kill9() {
-      if (!exited) child.kill("SIGKILL");
-      await status;
-      await drained;
-    },
-  };
-  const until = Date.now() + 30_000;
-  while (true) {
-    if (exited) throw new Error(`the server exited:\n${text}`);
-    const res = await fetch(`${base}/healthz`).catch(() => null);
-    await res?.body?.cancel();
-    if (res?.ok) return proc;
-    if (Date.now() > until) {
-      await proc.kill9();
-      throw new Error(`the server did not answer within 30 s:\n${text}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const server = await startProcess({ entry: "main.ts", args: ["serve"], cwd: dir, env });
+  return { ...server, stop: async () => (await server.stop()).code };
 }
 
 /** GET `path`, returning the status and the body as text. */

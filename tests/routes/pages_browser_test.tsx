@@ -14,14 +14,6 @@ import { modelSummaries } from "../../lib/stats/mod.ts";
 import { generateHistory } from "../seed.ts";
 import { HOSTILE_IMG, HOSTILE_SCRIPT, IDLE, NOW, OFF, pagesFixture } from "./pages_helpers.ts";
 
-/** Fails the page on any dialog (an injected alert). */
-function noDialogs(page: Page, errors: string[]): void {
-  page.on("dialog", (d) => {
-    errors.push(`dialog: ${d.message()}`);
-    d.dismiss().catch(() => {});
-  });
-}
-
 const RUNNING = {
   ...IDLE,
   running: {
@@ -55,7 +47,6 @@ Deno.test({
       browser = await launchBrowser();
 
       await withPage(browser, async (page, problems) => {
-        noDialogs(page, problems.errors);
         await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
         await page.goto(`${base}/`);
         await page.waitForSelector("[data-island=ModelTable][data-hydrated]");
@@ -110,7 +101,6 @@ Deno.test({
 
       await withPage(browser, async (page, problems) => {
         // A model page: the chart hydrates; the copy button shows.
-        noDialogs(page, problems.errors);
         await page.goto(`${base}/models/vendor-1/model-1:free`);
         await page.waitForSelector(".scouter-chart[_echarts_instance_] svg");
         assert.equal(

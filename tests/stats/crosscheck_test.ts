@@ -22,9 +22,9 @@ import { rangeStats, rangeStatsByModel } from "../../lib/stats/ranges.ts";
 import { fleetSummary, modelSummaries, modelSummary } from "../../lib/stats/summaries.ts";
 import {
   dailyUptime,
-  FLEET_BUCKETS,
   fleetAvailability,
   modelBuckets,
+  RANGE_BUCKETS,
 } from "../../lib/stats/timeline.ts";
 import {
   type BucketStats,
@@ -148,9 +148,9 @@ function refStatsOf(mine: CheckRow[]): Omit<RangeStats, "range"> {
   };
 }
 
-/** A model's stats per bucket of FLEET_BUCKETS[range], over every raw row (pruned or not). */
+/** A model's stats per bucket of RANGE_BUCKETS[range], over every raw row (pruned or not). */
 function refModelBuckets(raw: Raw, id: string, range: Range): BucketStats[] {
-  const { step, count } = FLEET_BUCKETS[range];
+  const { step, count } = RANGE_BUCKETS[range];
   const first = firstBucket(step, count);
   const mine = raw.rows.filter((c) => c.model_id === id);
   return Array.from({ length: count }, (_, i) => {
@@ -276,7 +276,7 @@ async function compare(store: Store, raw: Raw): Promise<void> {
       if (got === undefined) assert.equal(expected.checks + expected.skipped, 0);
       else assert.deepEqual(got, expected, `${id} ${range}`);
     }
-    const { step, count } = FLEET_BUCKETS[range];
+    const { step, count } = RANGE_BUCKETS[range];
     assert.deepEqual(await fleetAvailability(store, range, NOW), refBuckets(raw.rows, step, count));
   }
 
