@@ -11,7 +11,7 @@ import { runAlertPass } from "../lib/alerts/engine.ts";
 import { collectMetrics } from "../lib/metrics/collect.ts";
 import { planSpread } from "../lib/planner/spread.ts";
 import { recommend } from "../lib/recommend/mod.ts";
-import { createApp } from "../lib/web/app.ts";
+import { createApp } from "../routes/app.ts";
 import { generateHistory, openTestStore, seedStore } from "../tests/seed.ts";
 
 const { values } = parseArgs({

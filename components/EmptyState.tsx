@@ -1,5 +1,5 @@
 /** The dashboard on a fresh database: what will happen, and how to make it happen. */
-import type { ScannerStatus } from "../lib/web/deps.ts";
+import type { ScannerStatus } from "../lib/scan/status.ts";
 import { formatUtc } from "../islands/format.ts";
 import { Code } from "./Notice.tsx";
 

@@ -1,5 +1,5 @@
 /** The latest alert events (GET /api/events), with where to follow them. */
-import type { AlertEvent } from "../lib/alerts/types.ts";
+import type { AlertEvent } from "../lib/domain/alerts.ts";
 import { modelHref } from "../islands/format.ts";
 import { TimeAgo } from "../islands/time_ago.tsx";
 

@@ -8,7 +8,7 @@
  * view asked for (see model_table_state.ts).
  */
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
-import { Sparkline } from "../lib/web/sparkline.ts";
+import { Sparkline } from "./sparkline.ts";
 import type { Health } from "../lib/stats/types.ts";
 import { CopyIdButton, useHydrated } from "./copy.tsx";
 import {

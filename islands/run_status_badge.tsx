@@ -1,5 +1,5 @@
 /** A scan run's status as a coloured word. */
-import type { RunStatus } from "../lib/scan/check.ts";
+import type { RunStatus } from "../lib/domain/check.ts";
 
 const RUN_STATUS: Record<RunStatus, { label: string; class: string }> = {
   running: { label: "running", class: "bg-sky-100 text-sky-800 dark:bg-sky-950 dark:text-sky-300" },

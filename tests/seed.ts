@@ -15,7 +15,7 @@ import { openStore } from "../lib/db/open.ts";
 import { model } from "./db/helpers.ts";
 import type { Store } from "../lib/db/store.ts";
 import type { CatalogModel } from "../lib/openrouter/types.ts";
-import type { CheckResult, CheckStatus, RunStatus, SkipReason } from "../lib/scan/check.ts";
+import type { CheckResult, CheckStatus, RunStatus, SkipReason } from "../lib/domain/check.ts";
 
 export interface TestStore {
   store: Store;

@@ -16,7 +16,7 @@ import {
 } from "../db/alerts.ts";
 import type { Store } from "../db/store.ts";
 import { formatWebhook } from "./format.ts";
-import type { WebhookTarget } from "./targets.ts";
+import type { WebhookTarget } from "../config/webhooks.ts";
 
 export interface DispatcherOptions {
   store: Store;

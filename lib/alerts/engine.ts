@@ -12,9 +12,10 @@ import { type AlertPass, commitAlertPass, loadAlertStates, readCursors } from ".
 import type { NewAlertEvent } from "../db/alerts.ts";
 import type { Store } from "../db/store.ts";
 import { num, numOrNull, str, strOrNull } from "../db/values.ts";
-import type { CheckStatus } from "../scan/check.ts";
-import { INITIAL_STATE, type ModelAlertState, replay, type StateCheck } from "./state.ts";
-import type { AlertEvent, AlertRules } from "./types.ts";
+import type { CheckStatus } from "../domain/check.ts";
+import { replay, type StateCheck } from "./state.ts";
+import { INITIAL_STATE, type ModelAlertState } from "../domain/alerts.ts";
+import type { AlertEvent, AlertRules } from "../domain/alerts.ts";
 import { plural } from "../../islands/format.ts";
 
 export const ALERTS_LEASE = "alerts";

@@ -3,7 +3,7 @@
  * escaped, and characters XML 1.0 forbids (control characters, lone surrogates) are dropped,
  * so a hostile model name can neither break the document nor inject markup.
  */
-import type { AlertEvent } from "./types.ts";
+import type { AlertEvent } from "../domain/alerts.ts";
 import { modelHref } from "../../islands/format.ts";
 import { SCOUTER_VERSION } from "../version.ts";
 import { xmlText } from "../xml.ts";

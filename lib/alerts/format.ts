@@ -4,8 +4,8 @@
  * Discord gets no mentions and escaped markdown, Slack its three control characters, ntfy
  * header values that are one line of ASCII.
  */
-import type { AlertEvent, AlertKind } from "./types.ts";
-import type { WebhookFormat } from "./targets.ts";
+import type { AlertEvent, AlertKind } from "../domain/alerts.ts";
+import type { WebhookFormat } from "../config/webhooks.ts";
 
 export interface WebhookRequest {
   body: string;

@@ -11,11 +11,11 @@ import type { Store } from "../db/store.ts";
 import { leaseHolder } from "../scan/lease.ts";
 import { createDispatcher, type DispatcherOptions } from "./delivery.ts";
 import { runAlertPass } from "./engine.ts";
-import { webhookTargets } from "./targets.ts";
-import type { AlertEvent, AlertRules } from "./types.ts";
+import { webhookTargets } from "../config/webhooks.ts";
+import type { AlertEvent, AlertRules } from "../domain/alerts.ts";
 
-export type { AlertEvent, AlertKind, AlertRules } from "./types.ts";
-export { ALERT_KINDS, alertRulesOf, DEFAULT_ALERT_RULES } from "./types.ts";
+export type { AlertEvent, AlertKind, AlertRules } from "../domain/alerts.ts";
+export { ALERT_KINDS, alertRulesOf, DEFAULT_ALERT_RULES } from "../domain/alerts.ts";
 
 export interface AlertsOptions {
   store: Store;

@@ -8,25 +8,8 @@
  * first seen working becomes `up` silently. `skipped` checks (the account's quota, not the
  * model) change nothing, not even the streaks.
  */
-import type { CheckStatus } from "../scan/check.ts";
-import type { AlertRules } from "./types.ts";
-
-export type ModelAlertStateName = "unknown" | "up" | "down";
-
-export interface ModelAlertState {
-  state: ModelAlertStateName;
-  failStreak: number;
-  okStreak: number;
-  /** When the state last changed (epoch ms); null while unknown. */
-  changedAt: number | null;
-}
-
-export const INITIAL_STATE: ModelAlertState = {
-  state: "unknown",
-  failStreak: 0,
-  okStreak: 0,
-  changedAt: null,
-};
+import type { CheckStatus } from "../domain/check.ts";
+import type { AlertRules, ModelAlertState } from "../domain/alerts.ts";
 
 export interface StateCheck {
   id: number;

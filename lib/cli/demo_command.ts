@@ -7,7 +7,7 @@ import { openStore } from "../db/open.ts";
 import { fillDemo } from "../demo/fill.ts";
 import { formatDuration } from "./progress.ts";
 import { runAlertPass } from "../alerts/engine.ts";
-import { alertRulesOf } from "../alerts/types.ts";
+import { alertRulesOf } from "../domain/alerts.ts";
 import { plural } from "../../islands/format.ts";
 
 export const DEMO_DB_PATH = "results/demo.db";

@@ -1,4 +1,4 @@
-import type { CheckResult } from "../scan/check.ts";
+import type { CheckResult } from "../domain/check.ts";
 import type { ScanProgress } from "../scan/scan.ts";
 
 /** "1m05s", "42s": short durations for a progress line. */

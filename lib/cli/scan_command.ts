@@ -7,7 +7,7 @@ import { createLog, printable, redact } from "../log.ts";
 import { onStopSignals } from "./stop_signals.ts";
 import { createPacer } from "../scan/pacer.ts";
 import { type Alerts, createAlerts } from "../alerts/mod.ts";
-import { alertRulesOf } from "../alerts/types.ts";
+import { alertRulesOf } from "../domain/alerts.ts";
 import { systemClock } from "../scan/clock.ts";
 import { leaseHolder, type LeaseOutcome, scanLeaseName, withScanLease } from "../scan/lease.ts";
 import { runScan, type ScanOutcome } from "../scan/scan.ts";

@@ -4,12 +4,12 @@ import { closeDeadRuns, openConfiguredStore, openRouterOf } from "./setup.ts";
 import { createLog } from "../log.ts";
 import { onStopSignals } from "./stop_signals.ts";
 import { createAlerts } from "../alerts/mod.ts";
-import { alertRulesOf } from "../alerts/types.ts";
+import { alertRulesOf } from "../domain/alerts.ts";
 import { createQuotaPlanner } from "../planner/service.ts";
 import { scanSettingsOf } from "../scan/settings.ts";
 import { createScheduler, type CronRegister } from "../schedule/scheduler.ts";
-import { timingOf } from "../schedule/timing.ts";
-import { createApp } from "../web/app.ts";
+import { timingOf } from "../config/timing.ts";
+import { createApp } from "../../routes/app.ts";
 import { loadAssets } from "../web/manifest.ts";
 
 export const SERVE_USAGE =

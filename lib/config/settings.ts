@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { parseWebhookEntry } from "../alerts/targets.ts";
-import { cronProblem } from "../schedule/timing.ts";
+import { parseWebhookEntry } from "./webhooks.ts";
+import { cronProblem } from "./timing.ts";
 import { ConfigError } from "./errors.ts";
 import type { EnvSource } from "./env.ts";
 

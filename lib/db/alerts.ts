@@ -4,13 +4,13 @@
  * and the delivery outbox (one row per event per webhook target, keyed by a hash of the URL).
  */
 import type { Client, InStatement, Row } from "@libsql/client";
-import type { ModelAlertState } from "../alerts/state.ts";
 import {
   ALERT_KINDS,
   type AlertDetails,
   type AlertEvent,
   type AlertKind,
-} from "../alerts/types.ts";
+  type ModelAlertState,
+} from "../domain/alerts.ts";
 import { clampLimit } from "./runs.ts";
 import { cleanText, intOrNull, num, numOrNull, parseJson, str, strOrNull } from "./values.ts";
 

@@ -7,7 +7,7 @@
  * at a time.
  */
 import type { Client } from "@libsql/client";
-import type { CheckResult, RunStatus, RunTrigger } from "../scan/check.ts";
+import type { CheckResult, RunStatus, RunTrigger } from "../domain/check.ts";
 import { checkValues } from "./checks.ts";
 import { binOf } from "./histogram.ts";
 import {

@@ -6,7 +6,7 @@
  * stored raw at the end. Raw checks before the window are then marked as gone (retention.ts), so
  * that ranges read those hours from the rollups.
  */
-import type { CheckResult } from "../scan/check.ts";
+import type { CheckResult } from "../domain/check.ts";
 import type { BulkReport, BulkRun } from "./bulk.ts";
 import { markRawGoneBefore } from "./retention.ts";
 import { STATE_SPARKLINE } from "./rollups.ts";

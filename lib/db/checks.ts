@@ -5,7 +5,7 @@ import {
   type CheckResult,
   type CheckStatus,
   type SkipReason,
-} from "../scan/check.ts";
+} from "../domain/check.ts";
 import { StoreError } from "./errors.ts";
 import { checkRollupStatements } from "./rollup_check.ts";
 import { clampLimit } from "./runs.ts";

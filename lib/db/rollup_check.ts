@@ -5,7 +5,7 @@
  * running it on one check, so only the columns this check changes appear in it.
  */
 import type { InStatement } from "@libsql/client";
-import type { CheckResult } from "../scan/check.ts";
+import type { CheckResult } from "../domain/check.ts";
 import { binOf } from "./histogram.ts";
 import {
   BUMP_ROLLUPS_VERSION,

@@ -20,7 +20,7 @@
  * of latencies reaches 2^53 ms after 285,000 years of cumulated latency; a count after 10^15
  * checks.
  */
-import { CHECK_STATUSES } from "../scan/check.ts";
+import { CHECK_STATUSES } from "../domain/check.ts";
 import { binSql } from "./histogram.ts";
 
 export const HOUR_MS = 3_600_000;

@@ -1,6 +1,6 @@
 /** Scan runs: one row per scan, from `running` to a final status. */
 import type { Client, Row } from "@libsql/client";
-import { RUN_STATUSES, type RunStatus, type RunTrigger } from "../scan/check.ts";
+import { RUN_STATUSES, type RunStatus, type RunTrigger } from "../domain/check.ts";
 import { StoreError } from "./errors.ts";
 import { cleanTextOrNull, intOrNull, num, numOrNull, str, strOrNull } from "./values.ts";
 

@@ -1,7 +1,7 @@
 /** The Store: every write and basic read Scouter makes, bound to one libSQL client. */
 import type { Client } from "@libsql/client";
 import type { CatalogModel } from "../openrouter/types.ts";
-import type { CheckResult } from "../scan/check.ts";
+import type { CheckResult } from "../domain/check.ts";
 import * as bulk from "./bulk.ts";
 import type { BulkReport, BulkRun } from "./bulk.ts";
 import * as catalog from "./catalog.ts";

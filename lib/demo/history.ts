@@ -10,7 +10,7 @@
  */
 import type { BulkRun } from "../db/bulk.ts";
 import type { CatalogModel } from "../openrouter/types.ts";
-import type { CheckResult, CheckStatus } from "../scan/check.ts";
+import type { CheckResult, CheckStatus } from "../domain/check.ts";
 import { type Behaviour, type DemoModel, demoModel, modelIds } from "./models.ts";
 import { between, exponential, logNormal, pick, prng, type Random } from "./random.ts";
 

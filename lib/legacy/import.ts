@@ -12,7 +12,7 @@
 import { bulkWriter } from "../db/bulk_writer.ts";
 import type { Store } from "../db/store.ts";
 import { str } from "../db/values.ts";
-import type { CheckStatus } from "../scan/check.ts";
+import type { CheckStatus } from "../domain/check.ts";
 import { type LegacyCheck, mapRun, type RateLimitPolicy } from "./mapping.ts";
 import {
   legacyChecks,

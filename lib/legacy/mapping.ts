@@ -23,7 +23,7 @@
  * `quota_exhausted`. `rate_limited` keeps every 429 as is; `skipped` takes them all as the
  * account's.
  */
-import type { CheckResult, CheckStatus, RunStatus, SkipReason } from "../scan/check.ts";
+import type { CheckResult, CheckStatus, RunStatus, SkipReason } from "../domain/check.ts";
 
 export type RateLimitPolicy = "auto" | "rate_limited" | "skipped";
 export const RATE_LIMIT_POLICIES: readonly RateLimitPolicy[] = ["auto", "rate_limited", "skipped"];

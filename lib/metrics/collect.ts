@@ -8,7 +8,7 @@ import { deliveryCounts } from "../db/alerts.ts";
 import { latestEndpointFetches } from "../db/endpoint_stats.ts";
 import type { Store } from "../db/store.ts";
 import { num, str } from "../db/values.ts";
-import { CHECK_STATUSES } from "../scan/check.ts";
+import { CHECK_STATUSES } from "../domain/check.ts";
 import {
   HEALTHS,
   lastFinishedRun,
@@ -17,7 +17,7 @@ import {
   rangeStatsByModel,
 } from "../stats/mod.ts";
 import { SCOUTER_VERSION } from "../version.ts";
-import type { ScannerStatus } from "../web/deps.ts";
+import type { ScannerStatus } from "../scan/status.ts";
 import { type Family, renderFamilies, type Sample } from "./prometheus.ts";
 
 const RUN_OUTCOMES = ["completed", "quota_exhausted", "aborted", "failed", "interrupted"];

@@ -6,7 +6,7 @@
  * a scan of N models sends at least N requests and at most N × (1 + retries).
  */
 import type { KeyInfo } from "../openrouter/types.ts";
-import { nextCronRun, type Timing } from "../schedule/timing.ts";
+import { nextCronRun, type Timing } from "../config/timing.ts";
 
 const DAY_MS = 86_400_000;
 

@@ -9,7 +9,7 @@ import { num } from "../db/values.ts";
 import { filterModels } from "../openrouter/catalog.ts";
 import type { KeyInfo } from "../openrouter/types.ts";
 import type { ScanSettings } from "../scan/scan.ts";
-import type { Timing } from "../schedule/timing.ts";
+import type { Timing } from "../config/timing.ts";
 import { modelSummaries } from "../stats/mod.ts";
 import { dailyBudgetOf, planQuota, type QuotaPlan, scansPerDay, tierOf } from "./budget.ts";
 import { modelsInSlot, planSpread, type SpreadPlan } from "./spread.ts";

@@ -1,6 +1,6 @@
 import type { ChatReply, OpenRouterError } from "../openrouter/types.ts";
 import { answerMatches } from "./answer.ts";
-import type { CheckStatus } from "./check.ts";
+import type { CheckStatus } from "../domain/check.ts";
 
 /**
  * What one chat attempt means. Decided here and nowhere else.

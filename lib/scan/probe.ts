@@ -1,7 +1,7 @@
 import type { CatalogModel, ChatReply, ChatRequest } from "../openrouter/types.ts";
 import { expectedAnswer } from "./answer.ts";
 import { backoffMs } from "./backoff.ts";
-import type { CheckResult, SkipReason } from "./check.ts";
+import type { CheckResult, SkipReason } from "../domain/check.ts";
 import { classify } from "./classify.ts";
 import type { Clock } from "./clock.ts";
 import type { Pacer } from "./pacer.ts";

@@ -3,7 +3,7 @@ import { explainStoreError } from "../db/errors.ts";
 import { filterModels, freeModels } from "../openrouter/catalog.ts";
 import type { EndpointsFetcher } from "../openrouter/endpoints.ts";
 import type { CatalogModel, KeyInfo } from "../openrouter/types.ts";
-import type { CheckResult, RunTrigger, SkipReason } from "./check.ts";
+import type { CheckResult, RunTrigger, SkipReason } from "../domain/check.ts";
 import type { Clock } from "./clock.ts";
 import { HEARTBEAT_MS } from "./liveness.ts";
 import { collectEndpointStats } from "./endpoint_stats.ts";

@@ -1,7 +1,7 @@
 import type { Store } from "../db/store.ts";
 import { explainStoreError } from "../db/errors.ts";
 import type { Log } from "../log.ts";
-import type { CheckResult, RunTrigger } from "../scan/check.ts";
+import type { CheckResult, RunTrigger } from "../domain/check.ts";
 import { leaseHolder, scanLeaseName, withScanLease } from "../scan/lease.ts";
 import { runIsAlive } from "../scan/liveness.ts";
 import {
@@ -13,9 +13,9 @@ import {
 } from "../scan/scan.ts";
 import { systemClock } from "../scan/clock.ts";
 import { createPacer, type Pacer } from "../scan/pacer.ts";
-import type { ScanControl, ScannerStatus, ScanRequestResult } from "../web/deps.ts";
+import type { ScanControl, ScannerStatus, ScanRequestResult } from "../scan/status.ts";
 import type { SpreadTurn } from "../planner/service.ts";
-import { describeTiming, nextCronRun, type Timing } from "./timing.ts";
+import { describeTiming, nextCronRun, type Timing } from "../config/timing.ts";
 
 /** The signature of Deno.cron with options; tests pass their own to fire ticks by hand. */
 export type CronRegister = (

@@ -1,6 +1,6 @@
 /** One model's checks as a list, oldest first. */
 import type { CheckRow, Store } from "../db/store.ts";
-import type { CheckStatus, SkipReason } from "../scan/check.ts";
+import type { CheckStatus, SkipReason } from "../domain/check.ts";
 import { clampLimit } from "../db/runs.ts";
 import { statusLabel } from "./labels.ts";
 import { iso, rangeFrom } from "./sql.ts";

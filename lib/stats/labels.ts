@@ -1,4 +1,4 @@
-import type { CheckStatus } from "../scan/check.ts";
+import type { CheckStatus } from "../domain/check.ts";
 
 /**
  * The Python scouter's short status labels, kept for its users' scripts:

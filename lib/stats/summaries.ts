@@ -12,7 +12,7 @@ import type { Store } from "../db/store.ts";
 import { histogramPercentile } from "../db/histogram.ts";
 import { STATE_SPARKLINE } from "../db/rollups.ts";
 import { bool, num, numOrNull, parseJson, str, strOrNull } from "../db/values.ts";
-import type { CheckStatus } from "../scan/check.ts";
+import type { CheckStatus } from "../domain/check.ts";
 import { healthOf, uptimePercent } from "./health.ts";
 import { statusLabel } from "./labels.ts";
 import {

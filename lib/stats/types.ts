@@ -1,5 +1,5 @@
 import type { CatalogEventKind } from "../db/catalog.ts";
-import type { CheckStatus, RunStatus, RunTrigger, SkipReason } from "../scan/check.ts";
+import type { CheckStatus, RunStatus, RunTrigger, SkipReason } from "../domain/check.ts";
 
 /**
  * The ranges the API and pages accept (`?range=`); "1y" is 365 days. A range is the half-open

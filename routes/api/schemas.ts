@@ -4,7 +4,7 @@
  * against the lib/stats type it describes, so the two cannot drift apart.
  */
 import { z } from "@hono/zod-openapi";
-import { CHECK_STATUSES, RUN_STATUSES } from "../../lib/scan/check.ts";
+import { CHECK_STATUSES, RUN_STATUSES } from "../../lib/domain/check.ts";
 import {
   type CatalogEvent,
   type FleetSummary,

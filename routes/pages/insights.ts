@@ -5,7 +5,7 @@
  */
 import { listAlertEvents } from "../../lib/db/alerts.ts";
 import { latestEndpointFetches, type StoredEndpointFetch } from "../../lib/db/endpoint_stats.ts";
-import type { AlertEvent } from "../../lib/alerts/types.ts";
+import type { AlertEvent } from "../../lib/domain/alerts.ts";
 import type { QuotaPlan } from "../../lib/planner/budget.ts";
 import { recommend, type RecommendResult } from "../../lib/recommend/mod.ts";
 import type { Store } from "../../lib/db/store.ts";

@@ -7,7 +7,7 @@ import {
 } from "../../lib/alerts/delivery.ts";
 import { runAlertPass } from "../../lib/alerts/engine.ts";
 import { createAlerts } from "../../lib/alerts/mod.ts";
-import { webhookTargets } from "../../lib/alerts/targets.ts";
+import { webhookTargets } from "../../lib/config/webhooks.ts";
 import { openStore } from "../../lib/db/open.ts";
 import type { Store } from "../../lib/db/store.ts";
 import { openTestStore, type SeedCheck, seedStore } from "../seed.ts";

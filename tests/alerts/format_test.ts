@@ -6,8 +6,8 @@ import {
   headerValue,
   slackEscape,
 } from "../../lib/alerts/format.ts";
-import { parseWebhookEntry, webhookTargets } from "../../lib/alerts/targets.ts";
-import type { AlertEvent } from "../../lib/alerts/types.ts";
+import { parseWebhookEntry, webhookTargets } from "../../lib/config/webhooks.ts";
+import type { AlertEvent } from "../../lib/domain/alerts.ts";
 
 const EVENT: AlertEvent = {
   id: 7,

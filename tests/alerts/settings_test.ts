@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { alertRulesOf, DEFAULT_ALERT_RULES } from "../../lib/alerts/types.ts";
+import { alertRulesOf, DEFAULT_ALERT_RULES } from "../../lib/domain/alerts.ts";
 import { ConfigError } from "../../lib/config/errors.ts";
 import { resolveConfig } from "../../lib/config/settings.ts";
 

@@ -1,13 +1,8 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import {
-  INITIAL_STATE,
-  type ModelAlertState,
-  replay,
-  type StateCheck,
-  step,
-} from "../../lib/alerts/state.ts";
-import type { CheckStatus } from "../../lib/scan/check.ts";
+import { replay, type StateCheck, step } from "../../lib/alerts/state.ts";
+import { INITIAL_STATE, type ModelAlertState } from "../../lib/domain/alerts.ts";
+import type { CheckStatus } from "../../lib/domain/check.ts";
 
 const RULES = { downAfter: 3, recoverAfter: 2 };
 

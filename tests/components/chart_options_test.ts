@@ -11,7 +11,7 @@ import {
 import { renderChartSvg } from "../../lib/web/charts.ts";
 import { islandPropsJson } from "../../lib/web/islands.tsx";
 import type { BucketStats, HistoryPoint } from "../../lib/stats/types.ts";
-import type { CheckStatus } from "../../lib/scan/check.ts";
+import type { CheckStatus } from "../../lib/domain/check.ts";
 
 const T0 = Date.parse("2026-11-27T00:00:00Z");
 

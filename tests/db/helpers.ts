@@ -1,6 +1,6 @@
 /** Shared fixtures for the storage tests. */
 import type { CatalogModel } from "../../lib/openrouter/types.ts";
-import type { CheckResult } from "../../lib/scan/check.ts";
+import type { CheckResult } from "../../lib/domain/check.ts";
 
 /** A fresh temp directory and a database path in it; `cleanup` removes both. */
 export async function tempDb(): Promise<

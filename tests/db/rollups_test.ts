@@ -19,7 +19,7 @@ import {
   PERCENTILE_ERROR,
 } from "../../lib/db/histogram.ts";
 import { percentile } from "../../lib/stats/health.ts";
-import type { CheckResult, CheckStatus } from "../../lib/scan/check.ts";
+import type { CheckResult, CheckStatus } from "../../lib/domain/check.ts";
 import { check, tempDb } from "./helpers.ts";
 
 const T0 = Date.UTC(2026, 10, 20, 7, 0);

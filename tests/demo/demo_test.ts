@@ -3,7 +3,7 @@ import { openStore } from "../../lib/db/open.ts";
 import { listAlertEvents } from "../../lib/db/alerts.ts";
 import { fillDemo } from "../../lib/demo/fill.ts";
 import { demoHistory, type DemoItem } from "../../lib/demo/history.ts";
-import type { CheckResult } from "../../lib/scan/check.ts";
+import type { CheckResult } from "../../lib/domain/check.ts";
 import { rangeStats } from "../../lib/stats/ranges.ts";
 import { dailyUptime } from "../../lib/stats/timeline.ts";
 import { RANGE_MS } from "../../lib/stats/types.ts";

@@ -12,7 +12,7 @@ import {
   type CronRegister,
   type Scheduler,
 } from "../../lib/schedule/scheduler.ts";
-import { createApp } from "../../lib/web/app.ts";
+import { createApp } from "../../routes/app.ts";
 import { FAST_SETTINGS, TEST_KEY } from "../scan/helpers.ts";
 
 export const ADMIN_TOKEN = "admin-hardening-0123456789abcdef0123";

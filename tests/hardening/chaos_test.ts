@@ -9,7 +9,7 @@
  * SCOUTER_CHAOS_SEED to replay one seed).
  */
 import assert from "node:assert/strict";
-import { CHECK_STATUSES, type CheckStatus } from "../../lib/scan/check.ts";
+import { CHECK_STATUSES, type CheckStatus } from "../../lib/domain/check.ts";
 import { type FakeModelSpec, startFakeOpenRouter } from "../fake_openrouter.ts";
 import { TEST_KEY } from "../scan/helpers.ts";
 import { appWorld, visit, within } from "./app_world.ts";

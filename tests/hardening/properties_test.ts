@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
-import { createApp } from "../../lib/web/app.ts";
+import { createApp } from "../../routes/app.ts";
 import type { AppDeps } from "../../lib/web/deps.ts";
 import { fakeScanner, IDLE, NOW } from "../routes/pages_helpers.ts";
 import { openTestStore, seedStore } from "../seed.ts";

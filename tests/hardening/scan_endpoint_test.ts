@@ -6,7 +6,8 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { Hono } from "hono";
-import type { AppDeps, ScanRequestResult } from "../../lib/web/deps.ts";
+import type { AppDeps } from "../../lib/web/deps.ts";
+import type { ScanRequestResult } from "../../lib/scan/status.ts";
 import { clientKey, createRateLimiter } from "../../lib/web/rate_limit.ts";
 import { tokensMatch } from "../../routes/api/auth.ts";
 import { createApi } from "../../routes/api/mod.ts";

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import type { Hono } from "hono";
 import type { Store } from "../../lib/db/store.ts";
 import { ensureAssets } from "../../lib/web/build.ts";
-import { createApp } from "../../lib/web/app.ts";
+import { createApp } from "../../routes/app.ts";
 import type { AppDeps } from "../../lib/web/deps.ts";
 import { activeManifest, loadAssets } from "../../lib/web/manifest.ts";
 import { CONTENT_SECURITY_POLICY } from "../../lib/web/security.ts";

@@ -3,7 +3,7 @@ import { runAlertPass } from "../../lib/alerts/engine.ts";
 import { insertEndpointFetch } from "../../lib/db/endpoint_stats.ts";
 import { collectMetrics } from "../../lib/metrics/collect.ts";
 import { escapeLabelValue, renderFamilies } from "../../lib/metrics/prometheus.ts";
-import type { ScannerStatus } from "../../lib/web/deps.ts";
+import type { ScannerStatus } from "../../lib/scan/status.ts";
 import { openTestStore, type SeedCheck, seedStore } from "../seed.ts";
 import { parsePrometheus, valueOf } from "./parse_prometheus.ts";
 

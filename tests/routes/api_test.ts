@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { Hono } from "hono";
 import type { Store } from "../../lib/db/store.ts";
-import type { AppDeps, ScannerStatus, ScanRequestResult } from "../../lib/web/deps.ts";
+import type { AppDeps } from "../../lib/web/deps.ts";
+import type { ScannerStatus, ScanRequestResult } from "../../lib/scan/status.ts";
 import { SCOUTER_VERSION } from "../../lib/version.ts";
 import { createApi } from "../../routes/api/mod.ts";
 import { openTestStore, type SeedCheck, seedStore, type TestStore } from "../seed.ts";

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import type { Hono } from "hono";
 import type { QuotaPlan } from "../../lib/planner/budget.ts";
-import { createApp } from "../../lib/web/app.ts";
+import { createApp } from "../../routes/app.ts";
 import type { AppDeps } from "../../lib/web/deps.ts";
 import { openTestStore, type SeedData, seedStore, type TestStore } from "../seed.ts";
 import { fakeScanner, IDLE, NOW } from "./pages_helpers.ts";

@@ -8,7 +8,7 @@ import { Hono } from "hono";
 import type { Browser, Page } from "playwright-core";
 import { launchBrowser, SKIP_BROWSER_TESTS, withPage } from "../browser.ts";
 import { staticHandler } from "../../lib/web/assets.ts";
-import { createApp } from "../../lib/web/app.ts";
+import { createApp } from "../../routes/app.ts";
 import { ensureAssets } from "../../lib/web/build.ts";
 import { modelSummaries } from "../../lib/stats/mod.ts";
 import { generateHistory } from "../seed.ts";

@@ -1,7 +1,8 @@
 /** Shared by the page tests: a fake scanner, a seeded app, and HTML probes. */
 import assert from "node:assert/strict";
 import type { Hono } from "hono";
-import type { AppDeps, ScanControl, ScannerStatus } from "../../lib/web/deps.ts";
+import type { AppDeps } from "../../lib/web/deps.ts";
+import type { ScanControl, ScannerStatus } from "../../lib/scan/status.ts";
 import type { Manifest } from "../../lib/web/manifest.ts";
 import { createPages } from "../../routes/pages/mod.tsx";
 import { openTestStore, type SeedData, seedStore, type TestStore } from "../seed.ts";

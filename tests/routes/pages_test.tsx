@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { fleetSummary, modelSummaries, recentRuns } from "../../lib/stats/mod.ts";
-import { createApp } from "../../lib/web/app.ts";
+import { createApp } from "../../routes/app.ts";
 import { setActiveManifest } from "../../lib/web/manifest.ts";
 import type { ModelTableProps } from "../../islands/ModelTable.tsx";
 import type { LiveStatusProps } from "../../islands/LiveStatus.tsx";

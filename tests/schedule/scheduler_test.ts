@@ -6,7 +6,7 @@ import {
   type CronRegister,
   DISABLED_REASON,
 } from "../../lib/schedule/scheduler.ts";
-import { describeTiming, nextCronRun, timingOf } from "../../lib/schedule/timing.ts";
+import { describeTiming, nextCronRun, timingOf } from "../../lib/config/timing.ts";
 import { type FakeModelSpec, startFakeOpenRouter } from "../fake_openrouter.ts";
 import { FAST_SETTINGS, TEST_KEY } from "../scan/helpers.ts";
 

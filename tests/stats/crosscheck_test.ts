@@ -12,7 +12,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import type { CheckRow, ModelRow, Store } from "../../lib/db/store.ts";
-import { CHECK_STATUSES, type CheckStatus } from "../../lib/scan/check.ts";
+import { CHECK_STATUSES, type CheckStatus } from "../../lib/domain/check.ts";
 import { binOf, PERCENTILE_ERROR } from "../../lib/db/histogram.ts";
 import { pruneChecks } from "../../lib/db/retention.ts";
 import { healthOf, percentile, uptimePercent } from "../../lib/stats/health.ts";

@@ -4,10 +4,10 @@
  */
 import assert from "node:assert/strict";
 import type { Store } from "../../lib/db/store.ts";
-import type { CheckStatus } from "../../lib/scan/check.ts";
+import type { CheckStatus } from "../../lib/domain/check.ts";
 import { comparesRegions, regionStats } from "../../lib/stats/regions.ts";
 import type { AppDeps } from "../../lib/web/deps.ts";
-import { createApp } from "../../lib/web/app.ts";
+import { createApp } from "../../routes/app.ts";
 import { checkDefaults, openTestStore } from "../seed.ts";
 import { fakeScanner } from "../routes/pages_helpers.ts";
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { renderToString } from "preact-render-to-string";
-import { Sparkline, sparklinePath } from "../../lib/web/sparkline.ts";
+import { Sparkline, sparklinePath } from "../../islands/sparkline.ts";
 
 Deno.test("sparklinePath draws a line, breaking it at nulls", () => {
   assert.equal(sparklinePath([0, 10], 10, 10, { pad: 0 }), "M0 10L10 0");

@@ -47,6 +47,24 @@ export interface AlertDetails {
   returned?: boolean;
 }
 
+/** A model's place in the up/down state machine (lib/alerts/state.ts), as stored. */
+export type ModelAlertStateName = "unknown" | "up" | "down";
+
+export interface ModelAlertState {
+  state: ModelAlertStateName;
+  failStreak: number;
+  okStreak: number;
+  /** When the state last changed (epoch ms); null while unknown. */
+  changedAt: number | null;
+}
+
+export const INITIAL_STATE: ModelAlertState = {
+  state: "unknown",
+  failStreak: 0,
+  okStreak: 0,
+  changedAt: null,
+};
+
 export interface AlertRules {
   /** Failed checks in a row before a model is down. */
   downAfter: number;

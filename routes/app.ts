@@ -1,10 +1,10 @@
 import { Hono } from "hono";
 import { compress } from "hono/compress";
-import { createApi } from "../../routes/api/mod.ts";
-import { createPages } from "../../routes/pages/mod.tsx";
-import { staticHandler } from "./assets.ts";
-import { security } from "./security.ts";
-import type { AppDeps } from "./deps.ts";
+import { createApi } from "./api/mod.ts";
+import { createPages } from "./pages/mod.tsx";
+import { staticHandler } from "../lib/web/assets.ts";
+import { security } from "../lib/web/security.ts";
+import type { AppDeps } from "../lib/web/deps.ts";
 
 /**
  * The whole HTTP surface: static assets, the JSON API and the pages. Routes know nothing of
