@@ -235,6 +235,12 @@ export const SETTINGS = {
     default: 7,
     schema: wholeNumber(0, 365),
   }),
+  /** Hours between two reads of a model's OpenRouter endpoint stats; 0 never reads them. */
+  endpointStatsIntervalHours: setting({
+    env: "OPENROUTER_SCOUT_ENDPOINT_STATS_INTERVAL_HOURS",
+    default: 1,
+    schema: decimal(0, 24 * 365),
+  }),
   spreadChecks: setting({
     env: "OPENROUTER_SCOUT_SPREAD_CHECKS",
     default: false,
