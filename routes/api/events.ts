@@ -9,7 +9,7 @@ import { eventJson } from "../../lib/alerts/format.ts";
 import { ALERT_KINDS, type AlertKind } from "../../lib/domain/alerts.ts";
 import { listAlertEvents } from "../../lib/db/alerts.ts";
 import type { AppDeps } from "../../lib/web/deps.ts";
-import { ErrorSchema, TimeParam } from "./schemas.ts";
+import { ErrorSchema, TimeParam } from "./schemas/shared.ts";
 
 export const EVENTS_LIMIT = { min: 1, max: 500, def: 50 } as const;
 export const FEED_ENTRIES = 50;

@@ -5,7 +5,7 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { CheckRow } from "../../lib/db/store.ts";
 import type { AppDeps } from "../../lib/web/deps.ts";
-import { ErrorSchema, TimeParam as time } from "./schemas.ts";
+import { ErrorSchema, TimeParam as time } from "./schemas/shared.ts";
 
 export const EXPORT_MAX_ROWS = 100_000;
 export const EXPORT_MAX_SPAN_MS = 400 * 86_400_000;

@@ -2,7 +2,7 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import type { AppDeps } from "../../lib/web/deps.ts";
 import { SCOUTER_VERSION } from "../../lib/version.ts";
-import { HealthzSchema } from "./schemas.ts";
+import { HealthzSchema } from "./schemas/meta.ts";
 
 export const healthzRoute = createRoute({
   method: "get",

@@ -1,7 +1,7 @@
 /**
  * The JSON API: `/api/*`, `/openapi.json` and `/healthz`, as one OpenAPIHono app that the web
  * app mounts at `/`. Every parameter is validated by zod and every response described by a zod
- * schema (routes/api/schemas.ts), from which /openapi.json is generated.
+ * schema (routes/api/schemas/, one module a resource), from which /openapi.json is generated.
  *
  * Every error is `{"error": "…"}`: 400 bad parameter (naming it), 401/403 for POST /api/scan,
  * 404 unknown model or endpoint, 409 scan already running, 503 scanning off, 500 otherwise

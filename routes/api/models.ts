@@ -15,15 +15,9 @@ import { emptyRangeStats, rangeStatsByModel } from "../../lib/stats/ranges.ts";
 import { modelSummaries } from "../../lib/stats/summaries.ts";
 import type { AppDeps } from "../../lib/web/deps.ts";
 import { describeIssues } from "./errors.ts";
-import {
-  ErrorSchema,
-  HistoryPointSchema,
-  HistoryQuery,
-  ModelDetailSchema,
-  ModelIdParams,
-  ModelListItemSchema,
-  ModelsQuery,
-} from "./schemas.ts";
+import { HistoryPointSchema, HistoryQuery } from "./schemas/history.ts";
+import { ModelDetailSchema, ModelListItemSchema, ModelsQuery } from "./schemas/models.ts";
+import { ErrorSchema, ModelIdParams } from "./schemas/shared.ts";
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({
   content: { "application/json": { schema } },

@@ -6,7 +6,7 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { latestEndpointFetches } from "../../lib/db/endpoint_stats.ts";
 import type { AppDeps } from "../../lib/web/deps.ts";
-import { ErrorSchema } from "./schemas.ts";
+import { ErrorSchema } from "./schemas/shared.ts";
 
 export const OpenRouterStatsQuery = z.object({
   model_id: z.string().min(1, { error: "must not be empty" }).max(512, {

@@ -2,7 +2,7 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { METHOD, recommend } from "../../lib/recommend/mod.ts";
 import type { AppDeps } from "../../lib/web/deps.ts";
-import { ErrorSchema, HealthSchema } from "./schemas.ts";
+import { ErrorSchema, HealthSchema } from "./schemas/shared.ts";
 
 export const RECOMMEND_LIMIT = { min: 1, max: 20, def: 5 } as const;
 

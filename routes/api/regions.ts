@@ -10,7 +10,7 @@ import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { type RegionStats, regionStats } from "../../lib/stats/regions.ts";
 import type { AppDeps } from "../../lib/web/deps.ts";
 import { describeIssues } from "./errors.ts";
-import { ErrorSchema, ModelIdParams, RangeSchema } from "./schemas.ts";
+import { ErrorSchema, ModelIdParams, RangeSchema } from "./schemas/shared.ts";
 
 const PREFIX = "/api/models/";
 const SUFFIX = "/regions";

@@ -2,7 +2,8 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { recentRuns } from "../../lib/stats/runs.ts";
 import type { AppDeps } from "../../lib/web/deps.ts";
-import { ErrorSchema, RunsQuery, RunSummarySchema } from "./schemas.ts";
+import { RunsQuery, RunSummarySchema } from "./schemas/runs.ts";
+import { ErrorSchema } from "./schemas/shared.ts";
 
 export const runsRoute = createRoute({
   method: "get",

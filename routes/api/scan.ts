@@ -10,7 +10,8 @@ import type { AppDeps } from "../../lib/web/deps.ts";
 import { clientKey, createRateLimiter, type RateLimitOptions } from "../../lib/web/rate_limit.ts";
 import { tooLarge } from "../../lib/web/security.ts";
 import { bearerToken, tokensMatch } from "./auth.ts";
-import { ErrorSchema, ScanStartedSchema } from "./schemas.ts";
+import { ScanStartedSchema } from "./schemas/scan.ts";
+import { ErrorSchema } from "./schemas/shared.ts";
 
 /** The endpoint takes no body; a few bytes (`{}`) are tolerated. */
 export const SCAN_BODY_LIMIT = 1024;

@@ -5,7 +5,7 @@ import { lastFinishedRun } from "../../lib/stats/runs.ts";
 import { fleetSummary } from "../../lib/stats/summaries.ts";
 import { HEALTH_DEFINITIONS } from "../../lib/stats/types.ts";
 import type { AppDeps } from "../../lib/web/deps.ts";
-import { SummarySchema } from "./schemas.ts";
+import { SummarySchema } from "./schemas/summary.ts";
 
 export const summaryRoute = createRoute({
   method: "get",

@@ -1,0 +1,32 @@
+/** GET /api/summary: the fleet's health counts, the scanner, the last run and the definitions. */
+import { z } from "@hono/zod-openapi";
+import type { FleetSummary } from "../../../lib/stats/types.ts";
+import { RunSummarySchema } from "./runs.ts";
+import { ScanningSchema } from "./scan.ts";
+import { agree, isoTime, type Same } from "./shared.ts";
+
+const fleetShape = {
+  total_models: z.number().int().openapi({ description: "Models in the catalog now." }),
+  healthy_count: z.number().int(),
+  degraded_count: z.number().int(),
+  down_count: z.number().int(),
+  no_data_count: z.number().int(),
+  last_updated: isoTime("The newest check").nullable(),
+  fleet_uptime_24h: z.number().nullable().openapi({
+    description: "Share of the fleet's measured checks answered correctly over 24 h, 0–100.",
+  }),
+};
+
+export const SummarySchema = z.object({
+  ...fleetShape,
+  scanning: ScanningSchema,
+  last_run: RunSummarySchema.nullable().openapi({ description: "The newest finished run." }),
+  definitions: z.object({
+    healthy: z.string(),
+    degraded: z.string(),
+    down: z.string(),
+    no_data: z.string(),
+  }),
+}).openapi("Summary");
+
+agree<Same<z.infer<z.ZodObject<typeof fleetShape>>, FleetSummary>>();
