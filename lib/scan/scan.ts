@@ -1,12 +1,11 @@
 import type { Store } from "../db/store.ts";
 import { explainStoreError } from "../db/errors.ts";
 import { filterModels, freeModels } from "../openrouter/catalog.ts";
-import type { EndpointsFetcher } from "../openrouter/endpoints.ts";
 import type { CatalogModel, KeyInfo } from "../openrouter/types.ts";
 import type { CheckResult, RunTrigger, SkipReason } from "../domain/check.ts";
 import type { Clock } from "./clock.ts";
 import { HEARTBEAT_MS } from "./liveness.ts";
-import { collectEndpointStats } from "./endpoint_stats.ts";
+import { catalogLines } from "./catalog_lines.ts";
 import { createPacer, type Pacer } from "./pacer.ts";
 import { type ChatFn, probeModel, type ScanStop, skipped } from "./probe.ts";
 
@@ -47,13 +46,11 @@ export interface ScanProgress {
   startedAt: number;
 }
 
-/** What the scan needs from OpenRouter: three calls, and optionally a fourth. */
+/** What the scan needs from OpenRouter: three calls (endpoint stats run on their own cadence). */
 export interface OpenRouterPort {
   listModels(signal?: AbortSignal): Promise<CatalogModel[]>;
   getKey(signal?: AbortSignal): Promise<KeyInfo>;
   chat: ChatFn;
-  /** OpenRouter's own per-endpoint stats, read once per model beside the probes (no quota). */
-  getEndpoints?: EndpointsFetcher;
 }
 
 export interface ScanDeps {
@@ -167,9 +164,7 @@ async function scanModels(
       return { status: "failed", error: "the catalog lists no free models; nothing was changed" };
     }
     const diff = await store.syncCatalog(free, clock.now(), runId);
-    for (const id of diff.added) log(`new free model: ${id}`);
-    for (const id of diff.returned) log(`free model back: ${id}`);
-    for (const id of diff.removed) log(`free model gone: ${id}`);
+    for (const line of catalogLines(diff, free.length)) log(line);
     const textModels = free.filter(answersInText);
     selected = filterModels(textModels, {
       idContains: settings.modelIdContains,
@@ -193,19 +188,6 @@ async function scanModels(
   }
   await store.setRunTotal(runId, selected.length);
   if (key) logBudget(key, selected.length, settings.maxRetries, log);
-  // Beside the probes, outside the pacer; awaited at the end, never failing the scan.
-  const endpointStats = openrouter.getEndpoints
-    ? collectEndpointStats({
-      fetcher: openrouter.getEndpoints,
-      store,
-      runId,
-      modelIds: selected.map((m) => m.id),
-      clock,
-      timeoutMs,
-      signal,
-      log,
-    })
-    : null;
 
   const progress: ScanProgress = {
     done: 0,
@@ -260,7 +242,6 @@ async function scanModels(
   // Every worker runs to its end (each check is stored as it finishes) before a failure
   // is reported.
   const settled = await Promise.allSettled(workers);
-  await endpointStats;
   const crash = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
   if (crash) throw crash.reason;
 
