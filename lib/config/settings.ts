@@ -246,6 +246,36 @@ export const SETTINGS = {
     default: false,
     schema: boolean,
   }),
+  /** Enables the OpenAI-compatible router under /v1 (`Authorization: Bearer <token>`). */
+  routerToken: setting<string | null>({
+    env: "OPENROUTER_SCOUT_ROUTER_TOKEN",
+    default: null,
+    schema: z.string().trim().min(16, "must be at least 16 characters"),
+  }),
+  /** Free models one routed request may try before it gives up. */
+  routerMaxAttempts: setting({
+    env: "OPENROUTER_SCOUT_ROUTER_MAX_ATTEMPTS",
+    default: 3,
+    schema: wholeNumber(1, 10),
+  }),
+  /** A candidate that sends no content or tool call within this many seconds is failed over. */
+  routerFirstTokenSeconds: setting({
+    env: "OPENROUTER_SCOUT_ROUTER_FIRST_TOKEN_SECONDS",
+    default: 30,
+    schema: decimal(0.1, 600),
+  }),
+  /** Routed requests one client (IP) may have in flight at once. */
+  routerClientConcurrency: setting({
+    env: "OPENROUTER_SCOUT_ROUTER_CLIENT_CONCURRENCY",
+    default: 8,
+    schema: wholeNumber(1, 10_000),
+  }),
+  /** Origins allowed to call /v1 from a browser (comma-separated, `*` for any); unset: none. */
+  routerCorsOrigins: setting<string[]>({
+    env: "OPENROUTER_SCOUT_ROUTER_CORS_ORIGINS",
+    default: [],
+    schema: commaList,
+  }),
 };
 
 export type SettingKey = keyof typeof SETTINGS;
@@ -275,7 +305,7 @@ export function resolveConfig(env: EnvSource, flags: FlagValues = {}): Config {
     if (!parsed.success) {
       const where = fromFlag !== undefined ? `--${s.flag}` : s.env;
       const secret = key === "apiKey" || key === "adminToken" || key === "databaseAuthToken" ||
-        key === "webhookUrls";
+        key === "webhookUrls" || key === "routerToken";
       const shown = secret ? "" : ` (got ${JSON.stringify(raw.slice(0, 80))})`;
       throw new ConfigError(`${where} ${parsed.error.issues[0]?.message ?? "is invalid"}${shown}`);
     }
