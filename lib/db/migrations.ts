@@ -206,6 +206,24 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX idx_runs_region_started_at ON runs (region, started_at)`,
     ],
   },
+  {
+    version: 5,
+    name: "router: check source (probe or traffic), circuit breakers, the traffic run",
+    sql: [
+      // 'probe': a scan measured it; 'traffic': a request routed through /v1 (no prompt, no answer).
+      `ALTER TABLE checks ADD COLUMN source TEXT NOT NULL DEFAULT 'probe'`,
+      // One circuit breaker per model (lib/router/breaker.ts), kept across restarts.
+      `CREATE TABLE router_breakers (
+        model_id TEXT PRIMARY KEY,
+        state TEXT NOT NULL,
+        failures INTEGER NOT NULL,
+        opened_at INTEGER,
+        updated_at INTEGER NOT NULL
+      )`,
+      // The run routed traffic's checks belong to (created with the first routed request).
+      `CREATE TABLE router_meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL)`,
+    ],
+  },
 ];
 
 export const LATEST_VERSION: number = MIGRATIONS[MIGRATIONS.length - 1].version;
