@@ -112,15 +112,23 @@ export function checkValues(c: CheckResult): InValue[] {
   ];
 }
 
-export async function insertCheck(client: Client, runId: number, c: CheckResult): Promise<number> {
+/** Who measured a check: a scan's probe, or a request routed through /v1 (lib/router). */
+export type CheckSource = "probe" | "traffic";
+
+export async function insertCheck(
+  client: Client,
+  runId: number,
+  c: CheckResult,
+  source: CheckSource = "probe",
+): Promise<number> {
   const [rs] = await client.batch([{
     // A check's region is its run's: one source of truth, nothing more to pass around.
     sql: `INSERT INTO checks (run_id, model_id, checked_at, status, ok, http_status, latency_ms,
       ttft_ms, attempts, output_tokens, tokens_per_second, provider, error, skip_reason, answer,
-      region)
+      region, source)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
-        (SELECT region FROM runs WHERE id = ?)) RETURNING id`,
-    args: [runId, ...checkValues(c), runId],
+        (SELECT region FROM runs WHERE id = ?), ?) RETURNING id`,
+    args: [runId, ...checkValues(c), runId, source],
   }, ...checkRollupStatements(c)], "write");
   return num(rs.rows[0].id);
 }
