@@ -6,7 +6,8 @@ import type { Store } from "../db/store.ts";
 import { histogramPercentile } from "../db/histogram.ts";
 import { FAILURE_STATUSES } from "../db/rollups.ts";
 import { uptimePercent } from "./health.ts";
-import { rangeWindow, readContext, readTotalsBatch, type Totals } from "./rollup_read.ts";
+import { rangeWindow, readContext, readTotalsBatch } from "./rollup_read.ts";
+import type { Totals } from "./rollup_totals.ts";
 import { scopeSql } from "./sql.ts";
 import { type Range, RANGE_MS, type RangeStats } from "./types.ts";
 

@@ -15,14 +15,9 @@ import { bool, num, numOrNull, parseJson, str, strOrNull } from "../db/values.ts
 import type { CheckStatus } from "../domain/check.ts";
 import { healthOf, uptimePercent } from "./health.ts";
 import { statusLabel } from "./labels.ts";
-import {
-  type Columns,
-  rangeWindow,
-  type ReadContext,
-  readContext,
-  readTotalsBatch,
-  type Totals,
-} from "./rollup_read.ts";
+import { rangeWindow, type ReadContext, readContext, readTotalsBatch } from "./rollup_read.ts";
+import type { Columns } from "./rollup_sql.ts";
+import type { Totals } from "./rollup_totals.ts";
 import { iso, isoOrNull, type Scope, scopeSql } from "./sql.ts";
 import { type FleetSummary, type ModelSummary, RANGE_MS } from "./types.ts";
 
@@ -137,7 +132,7 @@ async function summarize(
     totals("7d", "uptime"),
   ], [
     {
-      // One JSON text (see rollup_read.ts `groupedSql`).
+      // One JSON text (see rollup_sql.ts `groupedSql`).
       sql: `WITH ${ids}
         SELECT json_group_array(json_object('model_id', i.model_id,
             'known', m.id IS NOT NULL, 'name', m.name, 'context_length', m.context_length,
