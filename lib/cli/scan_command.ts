@@ -13,6 +13,8 @@ import { leaseHolder, type LeaseOutcome, scanLeaseName, withScanLease } from "..
 import { runScan, type ScanOutcome } from "../scan/scan.ts";
 import { scanSettingsOf } from "../scan/settings.ts";
 import { checkLine, formatDuration, progressLine } from "./progress.ts";
+import { endpointStatsJobOf } from "./endpoint_stats_job.ts";
+import type { EndpointStatsJob } from "../scan/endpoint_stats.ts";
 
 export const SCAN_USAGE = `Usage: deno task scan [flags]
 
@@ -39,6 +41,11 @@ Exit codes: 0 done, 1 the scan could not run, 2 bad usage or configuration,
 
 /** How long a CLI scan waits, before it exits, for its alerts to reach the webhooks. */
 const ALERT_FLUSH_MS = 10_000;
+/**
+ * How long, after the results are printed, a CLI scan goes on reading the endpoint stats that
+ * are due before it exits; the rest are due at the next scan (or read by a server).
+ */
+export const ENDPOINT_STATS_GRACE_MS = 2_000;
 
 /** Exit code for an outcome, per CONTRACT. */
 export function exitCodeFor(outcomes: ScanOutcome[], failIfNoneOk: boolean): number {
@@ -94,6 +101,7 @@ export async function scanCommand(args: string[]): Promise<number> {
   });
 
   let alerts: Alerts | null = null;
+  let endpointStats: EndpointStatsJob | null = null;
   try {
     await closeDeadRuns(store, log);
     const client = openRouterOf(config);
@@ -105,6 +113,7 @@ export async function scanCommand(args: string[]): Promise<number> {
       webhookUrls: config.webhookUrls,
       log,
     });
+    endpointStats = endpointStatsJobOf(config, store, client, log);
     const holder = leaseHolder();
     // Shared by the --repeat-count scans: each continues the last minute's count.
     const pacer = createPacer({
@@ -155,6 +164,8 @@ export async function scanCommand(args: string[]): Promise<number> {
       outcomes.push(outcome);
       alerts.afterScan();
       report(outcome, flags.json, secrets);
+      // After the result is out, in the background: neither it nor the next scan waits.
+      endpointStats?.kick(outcome.results.map((r) => r.model_id), outcome.run_id);
     }
     // Cron-driven `scan` users have no server to prune for them.
     if (config.retentionDays > 0) {
@@ -169,7 +180,10 @@ export async function scanCommand(args: string[]): Promise<number> {
     return cannotRun(explainStoreError(err));
   } finally {
     stopListening();
-    await alerts?.flush(ALERT_FLUSH_MS);
+    await Promise.all([
+      endpointStats?.stop(controller.signal.aborted ? 0 : ENDPOINT_STATS_GRACE_MS),
+      alerts?.flush(ALERT_FLUSH_MS),
+    ]);
     await alerts?.stop();
     store.close();
   }

@@ -1,6 +1,7 @@
 /**
- * OpenRouter's own per-endpoint stats (GET /models/{author}/{slug}/endpoints), stored once per
- * model per scan: a fetch row, and one row per endpoint it listed. Kept for RETENTION_MS.
+ * OpenRouter's own per-endpoint stats (GET /models/{author}/{slug}/endpoints), stored at most
+ * once per model per OPENROUTER_SCOUT_ENDPOINT_STATS_INTERVAL_HOURS: a fetch row, and one row
+ * per endpoint it listed. Kept for RETENTION_MS.
  */
 import type { Client, InStatement, Row, Value } from "@libsql/client";
 import type { EndpointStat } from "../openrouter/endpoints.ts";
@@ -46,18 +47,45 @@ const STAT_COLUMNS = [
 ] as const;
 
 /** Stores one fetch in one transaction, and drops fetches older than the retention. */
-export async function insertEndpointFetch(client: Client, f: EndpointFetch): Promise<void> {
-  const modelId = cleanText(f.model_id);
-  const at = intOrNull(f.fetched_at) ?? 0;
+export function insertEndpointFetch(client: Client, f: EndpointFetch): Promise<void> {
+  return insertEndpointFetches(client, [f]);
+}
+
+/**
+ * Stores several fetches in one write transaction (a background refresh writes them in
+ * groups: one commit, not one per model), then drops fetches older than the retention.
+ */
+export async function insertEndpointFetches(
+  client: Client,
+  fetches: readonly EndpointFetch[],
+): Promise<void> {
+  if (fetches.length === 0) return;
+  const stmts: InStatement[] = [];
+  let newest = 0;
+  for (const f of fetches) {
+    const at = intOrNull(f.fetched_at) ?? 0;
+    newest = Math.max(newest, at);
+    stmts.push(...fetchStatements(f, at));
+  }
+  stmts.push({
+    sql: "DELETE FROM endpoint_fetches WHERE fetched_at < ?",
+    args: [newest - ENDPOINT_STATS_RETENTION_MS],
+  });
+  await client.batch(stmts, "write");
+}
+
+function fetchStatements(f: EndpointFetch, at: number): InStatement[] {
   const stmts: InStatement[] = [
     {
       sql: `INSERT INTO endpoint_fetches (model_id, run_id, fetched_at, endpoint_count)
         VALUES (?, ?, ?, ?)`,
-      args: [modelId, f.run_id, at, f.endpoints.length],
+      args: [cleanText(f.model_id), f.run_id, at, f.endpoints.length],
     },
   ];
   for (const e of f.endpoints) {
     stmts.push({
+      // In one write transaction the fetch inserted just before has the highest id, so
+      // `MAX(id)` names it in each of its endpoint rows.
       sql: `INSERT INTO endpoint_stats (fetch_id, ${STAT_COLUMNS.join(", ")})
         VALUES ((SELECT MAX(id) FROM endpoint_fetches), ${STAT_COLUMNS.map(() => "?").join(", ")})`,
       args: [
@@ -82,13 +110,30 @@ export async function insertEndpointFetch(client: Client, f: EndpointFetch): Pro
       ],
     });
   }
-  stmts.push({
-    sql: "DELETE FROM endpoint_fetches WHERE fetched_at < ?",
-    args: [at - ENDPOINT_STATS_RETENTION_MS],
+  return stmts;
+}
+
+/**
+ * When each of `modelIds` was last fetched (epoch ms); a model never fetched is absent. One
+ * index seek per id, however long the stored history.
+ */
+export async function lastEndpointFetchTimes(
+  client: Client,
+  modelIds: readonly string[],
+): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  if (modelIds.length === 0) return out;
+  const rs = await client.execute({
+    sql: `SELECT j.value AS model_id,
+        (SELECT MAX(f.fetched_at) FROM endpoint_fetches f WHERE f.model_id = j.value) AS at
+      FROM json_each(?) j`,
+    args: [JSON.stringify(modelIds.map(cleanText))],
   });
-  // One write transaction: the fetch inserted first has the highest id while it runs, so
-  // `MAX(id)` names it in each endpoint row.
-  await client.batch(stmts, "write");
+  for (const r of rs.rows) {
+    const at = numOrNull(r.at);
+    if (at !== null) out.set(strOrNull(r.model_id) ?? "", at);
+  }
+  return out;
 }
 
 /** The latest fetch of one model (or of every model), as stored. */
