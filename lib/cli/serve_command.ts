@@ -1,6 +1,7 @@
 import { parseFlags, SERVE_FLAGS } from "../config/flags.ts";
 import { loadConfig } from "../config/load.ts";
 import { closeDeadRuns, openConfiguredStore, openRouterOf } from "./setup.ts";
+import { endpointStatsJobOf } from "./endpoint_stats_job.ts";
 import { createLog } from "../log.ts";
 import { onStopSignals } from "./stop_signals.ts";
 import { createAlerts } from "../alerts/mod.ts";
@@ -72,11 +73,14 @@ export async function serveCommand(args: string[], platform: ServePlatform = {})
     spread: config.spreadChecks,
     log,
   });
+  // OpenRouter's endpoint stats: read in the background after a scan, those due only.
+  const endpointStats = openrouter ? endpointStatsJobOf(config, store, openrouter, log) : null;
   const scheduler = createScheduler({
     store,
     openrouter,
-    onScanEnd: () => {
+    onScanEnd: (outcome) => {
       alerts.afterScan();
+      endpointStats?.kick(outcome.results.map((r) => r.model_id), outcome.run_id);
       // The catalog may have grown: warn (once) if the schedule no longer fits the quota.
       planner.check({ quiet: true }).catch((err) =>
         log(`quota planner: ${(err as Error).message}`)
@@ -130,6 +134,7 @@ export async function serveCommand(args: string[], platform: ServePlatform = {})
   platform.onStarted?.();
   await server.finished;
   await scheduler.stop();
+  await endpointStats?.stop();
   await alerts.stop();
   store.close();
   stopListening();
