@@ -7,7 +7,10 @@
  */
 import { USER_AGENT } from "../version.ts";
 import { type CatalogPageResult, parseCatalogPage } from "./catalog.ts";
-import { applyJsonBody, buildChatBody, emptyReply, pickHeaders, readChatStream } from "./chat.ts";
+import { applyJsonBody } from "./chat_json.ts";
+import { emptyReply, pickHeaders } from "./chat_reply.ts";
+import { buildChatBody } from "./chat_request.ts";
+import { readChatStream } from "./chat_stream.ts";
 import {
   CatalogError,
   describeError,

@@ -21,4 +21,7 @@ export {
   parseOpenRouterError,
 } from "./errors.ts";
 export { parseKeyInfo } from "./key.ts";
-export { applyJsonBody, buildChatBody, emptyReply, parseChatStreamText } from "./chat.ts";
+export { applyJsonBody } from "./chat_json.ts";
+export { emptyReply } from "./chat_reply.ts";
+export { buildChatBody } from "./chat_request.ts";
+export { parseChatStreamText } from "./chat_stream.ts";

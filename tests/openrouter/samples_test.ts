@@ -1,6 +1,8 @@
 /** The chat/key parsers against real OpenRouter bytes (tests/fixtures/openrouter, unchanged). */
 import assert from "node:assert/strict";
-import { applyJsonBody, emptyReply, parseChatStreamText } from "../../lib/openrouter/chat.ts";
+import { applyJsonBody } from "../../lib/openrouter/chat_json.ts";
+import { emptyReply } from "../../lib/openrouter/chat_reply.ts";
+import { parseChatStreamText } from "../../lib/openrouter/chat_stream.ts";
 import { parseKeyInfo } from "../../lib/openrouter/key.ts";
 import type { ChatReply } from "../../lib/openrouter/types.ts";
 import { readFixture, readJsonFixture } from "./_fixtures.ts";
