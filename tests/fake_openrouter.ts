@@ -167,6 +167,8 @@ export interface FakeOpenRouterOptions {
   userId?: string;
   /** Endpoints route: answer 404 for `author/slug:variant` paths (only base slugs resolve). */
   endpointsBaseSlugOnly?: boolean;
+  /** Endpoints route: wait this long (ms) before every answer (a slow stats server). */
+  endpointsDelayMs?: number;
 }
 
 export interface RecordedRequest {
@@ -394,6 +396,9 @@ export function startFakeOpenRouter(options: FakeOpenRouterOptions): Promise<Fak
     const base = spec ? undefined : models.get(`${id}:free`);
     spec ??= base;
     if (!spec) return errorResponse(404, "Model not found");
+    if (opts.endpointsDelayMs && !await sleep(opts.endpointsDelayMs, closing.signal)) {
+      return errorResponse(503, "server closing");
+    }
     switch (spec.endpoints) {
       case "http_404":
         return errorResponse(404, "Model not found");
