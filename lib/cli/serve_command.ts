@@ -8,10 +8,12 @@ import { createAlerts } from "../alerts/mod.ts";
 import { alertRulesOf } from "../domain/alerts.ts";
 import { createQuotaPlanner } from "../planner/service.ts";
 import { scanSettingsOf } from "../scan/settings.ts";
-import { createScheduler, type CronRegister } from "../schedule/scheduler.ts";
+import type { CronRegister } from "../schedule/cron.ts";
+import { createScheduler } from "../schedule/scheduler.ts";
 import { timingOf } from "../config/timing.ts";
 import { createApp } from "../../routes/app.ts";
 import { loadAssets } from "../web/manifest.ts";
+import { readDataVersion } from "../db/data_version.ts";
 
 export const SERVE_USAGE =
   `Usage: deno task start [--host H] [--port P] [--env-file PATH] [--db-path PATH]
@@ -101,6 +103,8 @@ export async function serveCommand(args: string[], platform: ServePlatform = {})
     adminToken: config.adminToken,
     // Without a key nothing is scanned, so no quota is spent: the dashboard shows no plan.
     quota: openrouter ? () => planner.plan() : undefined,
+    // Pages and the API are rendered once per data change (lib/web/response_cache.ts).
+    dataVersion: () => readDataVersion(store.client),
   }, log);
 
   const shutdown = new AbortController();

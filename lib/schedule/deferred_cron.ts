@@ -13,7 +13,7 @@ import { parse } from "dotenv";
 import { SETTINGS } from "../config/settings.ts";
 import type { EnvSource } from "../config/env.ts";
 import type { Log } from "../log.ts";
-import type { CronRegister } from "./scheduler.ts";
+import type { CronRegister } from "./cron.ts";
 
 /** The scheduler's job name (scheduler.ts registers it under this name too). */
 export const CRON_NAME = "scouter-scan";

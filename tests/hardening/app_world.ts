@@ -7,11 +7,8 @@ import { openStore } from "../../lib/db/open.ts";
 import type { Store } from "../../lib/db/store.ts";
 import { createOpenRouterClient } from "../../lib/openrouter/client.ts";
 import type { ScanSettings } from "../../lib/scan/scan.ts";
-import {
-  createScheduler,
-  type CronRegister,
-  type Scheduler,
-} from "../../lib/schedule/scheduler.ts";
+import { createScheduler, type Scheduler } from "../../lib/schedule/scheduler.ts";
+import type { CronRegister } from "../../lib/schedule/cron.ts";
 import { createApp } from "../../routes/app.ts";
 import { FAST_SETTINGS, TEST_KEY } from "../scan/helpers.ts";
 

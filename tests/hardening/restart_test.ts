@@ -9,7 +9,8 @@ import { openStore } from "../../lib/db/open.ts";
 import type { Store } from "../../lib/db/store.ts";
 import { createOpenRouterClient } from "../../lib/openrouter/client.ts";
 import { SCAN_LEASE, SCAN_LEASE_TTL_MS } from "../../lib/scan/lease.ts";
-import { createScheduler, type CronRegister } from "../../lib/schedule/scheduler.ts";
+import type { CronRegister } from "../../lib/schedule/cron.ts";
+import { createScheduler } from "../../lib/schedule/scheduler.ts";
 import { startFakeOpenRouter } from "../fake_openrouter.ts";
 import { FAST_SETTINGS, TEST_KEY } from "../scan/helpers.ts";
 

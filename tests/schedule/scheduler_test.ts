@@ -1,11 +1,9 @@
 import assert from "node:assert/strict";
 import { openStore } from "../../lib/db/open.ts";
 import { createOpenRouterClient } from "../../lib/openrouter/client.ts";
-import {
-  createScheduler,
-  type CronRegister,
-  DISABLED_REASON,
-} from "../../lib/schedule/scheduler.ts";
+import { createScheduler } from "../../lib/schedule/scheduler.ts";
+import type { CronRegister } from "../../lib/schedule/cron.ts";
+import { DISABLED_REASON } from "../../lib/schedule/status_view.ts";
 import { describeTiming, nextCronRun, timingOf } from "../../lib/config/timing.ts";
 import { type FakeModelSpec, startFakeOpenRouter } from "../fake_openrouter.ts";
 import { FAST_SETTINGS, TEST_KEY } from "../scan/helpers.ts";
