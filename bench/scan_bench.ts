@@ -1,106 +1,205 @@
 /**
- * Scan benchmark: the whole `scan` command (a real process, a real SQLite file) against the
- * fake OpenRouter on loopback.
+ * Scan benchmark: the whole `deno task scan` command (a real process, Deno's start-up included,
+ * a real SQLite file) against the fake OpenRouter served by another process on loopback.
  *
- *   deno task bench:scan                    # 1,000 models, zero latency, no rate limit
+ *   deno task bench:scan                      # 1,000 models, zero latency, no rate limit, --concurrency 32
+ *   deno task bench:scan --runs 3             # best and median of 3 (each on a fresh database)
+ *   deno task bench:scan --endpoints-delay-ms 50  # a stats route as slow as a real one
  *   deno task bench:scan --paced 50 --rpm 20  # achieved requests per minute against a limit
  *
- * Prints figures; asserts nothing. Peak memory comes from GNU time when it is installed.
+ * Prints checks/s, peak RSS (GNU time, when installed), the load average beside them (other
+ * work on the machine slows the figure), and where the time went: start-up to the first chat
+ * request, the probes (first to last chat request, as the fake saw them), and after the last
+ * probe until the process ended (the last checks, closing the run, alerts, retention, endpoint
+ * stats, exit). Asserts nothing.
  */
 import { parseArgs } from "node:util";
-import { startFakeOpenRouter } from "../tests/fake_openrouter.ts";
 import { MAIN, RUN_FLAGS } from "../tests/cli/run_cli.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
   options: {
     models: { type: "string", default: "1000" },
-    concurrency: { type: "string", default: "16" },
+    concurrency: { type: "string", default: "32" },
+    runs: { type: "string", default: "1" },
     paced: { type: "string" },
+    /** The fake's delay on GET …/endpoints (OpenRouter's stats route is not instant). */
+    "endpoints-delay-ms": { type: "string", default: "0" },
+    /** Print the scan's log (stderr) after each run. */
+    logs: { type: "boolean", default: false },
     rpm: { type: "string", default: "20" },
   },
 });
 const paced = values.paced !== undefined;
 const count = Number(paced ? values.paced : values.models);
+const runs = paced ? 1 : Math.max(1, Number(values.runs));
 const key = "sk-or-v1-bench";
-const fake = await startFakeOpenRouter({
-  models: Array.from({ length: count }, (_, i) => ({ id: `bench/model-${i}:free` })),
-  apiKey: key,
-});
-const dir = await Deno.makeTempDir({ prefix: "scouter-bench-" });
 const gnuTime = await exists("/usr/bin/time");
-const scanArgs = [
-  ...RUN_FLAGS,
-  MAIN,
-  "scan",
-  "--json",
-  "--concurrency",
-  paced ? "2" : values.concurrency!,
-  "--request-delay-seconds",
-  paced ? "0.3" : "0",
-  "--max-retries",
-  "0",
-];
-const command = gnuTime
-  ? new Deno.Command("/usr/bin/time", {
-    args: ["-v", Deno.execPath(), ...scanArgs],
-    cwd: dir,
-    env: envFor(),
-    stdout: "piped",
-    stderr: "piped",
-  })
-  : new Deno.Command(Deno.execPath(), {
-    args: scanArgs,
-    cwd: dir,
-    env: envFor(),
-    stdout: "piped",
-    stderr: "piped",
-  });
 
-const started = performance.now();
-const out = await command.output();
-const seconds = (performance.now() - started) / 1000;
-const stderr = new TextDecoder().decode(out.stderr);
-if (out.code !== 0 && out.stdout.length === 0) {
-  console.error(stderr);
-  Deno.exit(1);
+interface Run {
+  seconds: number;
+  rssMiB: number | null;
+  startupS: number;
+  probesS: number;
+  afterS: number;
+  chatAt: number[];
+  logs: string;
 }
-const result = JSON.parse(new TextDecoder().decode(out.stdout));
-const okCount = result.results.filter((r: { ok: boolean }) => r.ok).length;
-const rss = stderr.match(/Maximum resident set size \(kbytes\): (\d+)/)?.[1];
 
-console.log(
-  `models: ${count}, ok: ${okCount}, exit code: ${out.code}, run status: ${result.status}`,
-);
-const rate = paced
-  ? `${(count / (seconds / 60)).toFixed(1)} checks/min`
-  : `${(count / seconds).toFixed(0)} checks/s`;
-console.log(`whole command: ${seconds.toFixed(2)} s, ${rate}`);
-if (rss) console.log(`peak memory (RSS): ${(Number(rss) / 1024).toFixed(0)} MiB`);
+const figures: Run[] = [];
+for (let i = 0; i < runs; i++) {
+  const run = await once();
+  figures.push(run);
+  if (values.logs) console.log(run.logs.trimEnd());
+  const rate = paced
+    ? `${(count / (run.seconds / 60)).toFixed(1)} checks/min`
+    : `${(count / run.seconds).toFixed(0)} checks/s`;
+  console.log(
+    `run ${i + 1}: whole command ${run.seconds.toFixed(2)} s, ${rate}` +
+      (run.rssMiB !== null ? `, peak RSS ${run.rssMiB.toFixed(0)} MiB` : "") +
+      ` | start-up → first probe ${run.startupS.toFixed(2)} s, probes ${
+        run.probesS.toFixed(2)
+      } s, after the last probe ${run.afterS.toFixed(2)} s | load average ${loadAverage()}`,
+  );
+}
+
+if (!paced && runs > 1) {
+  const sorted = figures.map((f) => f.seconds).sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)];
+  console.log(
+    `best ${(count / sorted[0]).toFixed(0)} checks/s, median ${(count / median).toFixed(0)} ` +
+      `checks/s over ${runs} runs`,
+  );
+}
 if (paced) {
-  const times = fake.chatRequests().map((r) => r.at);
+  const times = figures[0].chatAt;
   let busiest = 0;
   for (const t of times) {
-    busiest = Math.max(
-      busiest,
-      times.filter((u) => u >= t && u < t + 60_000).length,
-    );
+    busiest = Math.max(busiest, times.filter((u) => u >= t && u < t + 60_000).length);
   }
   const spanMin = (times.at(-1)! - times[0]) / 60_000;
   console.log(`limit: ${values.rpm} requests/min; busiest 60 s window: ${busiest} requests`);
   console.log(`${times.length} requests over ${spanMin.toFixed(2)} min from first to last`);
 }
-await fake.close();
-await Deno.remove(dir, { recursive: true });
 
-function envFor(): Record<string, string> {
+/** One scan command on a fresh database, against a fresh fake in its own process. */
+async function once(): Promise<Run> {
+  const fake = await startFakeProcess();
+  const dir = await Deno.makeTempDir({ prefix: "scouter-bench-" });
+  try {
+    const scanArgs = [
+      ...RUN_FLAGS,
+      MAIN,
+      "scan",
+      "--json",
+      "--concurrency",
+      paced ? "2" : values.concurrency!,
+      "--request-delay-seconds",
+      paced ? "0.3" : "0",
+      "--max-retries",
+      "0",
+    ];
+    const command = new Deno.Command(gnuTime ? "/usr/bin/time" : Deno.execPath(), {
+      args: gnuTime ? ["-v", Deno.execPath(), ...scanArgs] : scanArgs,
+      cwd: dir,
+      clearEnv: true,
+      env: {
+        PATH: Deno.env.get("PATH") ?? "",
+        NO_COLOR: "1",
+        OPENROUTER_API_KEY: key,
+        OPENROUTER_BASE_URL: fake.url,
+        OPENROUTER_SCOUT_RPM: paced ? values.rpm! : "100000",
+      },
+      stdout: "piped",
+      stderr: "piped",
+    });
+    const startedAt = Date.now();
+    const started = performance.now();
+    const out = await command.output();
+    const seconds = (performance.now() - started) / 1000;
+    const endedAt = startedAt + seconds * 1000;
+    const stderr = new TextDecoder().decode(out.stderr);
+    const stdout = new TextDecoder().decode(out.stdout);
+    const chatAt = await fake.stop();
+    if (out.code !== 0 || stdout.trim() === "") {
+      console.error(`the scan exited ${out.code}:\n${stderr}`);
+      Deno.exit(1);
+    }
+    const result = JSON.parse(stdout);
+    const ok = result.results.filter((r: { ok: boolean }) => r.ok).length;
+    if (ok !== count) console.error(`warning: ${ok} of ${count} checks ok (${result.status})`);
+    const rss = stderr.match(/Maximum resident set size \(kbytes\): (\d+)/)?.[1];
+    const first = chatAt[0] ?? startedAt;
+    const last = chatAt.at(-1) ?? first;
+    return {
+      seconds,
+      rssMiB: rss ? Number(rss) / 1024 : null,
+      startupS: (first - startedAt) / 1000,
+      probesS: (last - first) / 1000,
+      afterS: (endedAt - last) / 1000,
+      chatAt,
+      logs: stderr,
+    };
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/** bench/fake_openrouter_process.ts: its URL, and a stop that returns its chat arrival times. */
+async function startFakeProcess(): Promise<{ url: string; stop(): Promise<number[]> }> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      new URL("./fake_openrouter_process.ts", import.meta.url).pathname,
+      "--models",
+      String(count),
+      "--api-key",
+      key,
+      "--endpoints-delay-ms",
+      values["endpoints-delay-ms"]!,
+    ],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const lines = child.stdout.pipeThrough(new TextDecoderStream()).pipeThrough(lineSplitter());
+  const reader = lines.getReader();
+  const first = await reader.read();
+  if (first.done) throw new Error("the fake OpenRouter process ended before it listened");
+  const { url } = JSON.parse(first.value) as { url: string };
   return {
-    PATH: Deno.env.get("PATH") ?? "",
-    NO_COLOR: "1",
-    OPENROUTER_API_KEY: key,
-    OPENROUTER_BASE_URL: fake.url,
-    OPENROUTER_SCOUT_RPM: paced ? values.rpm! : "100000",
+    url,
+    async stop() {
+      await child.stdin.close();
+      const next = await reader.read();
+      await child.status;
+      return next.done ? [] : (JSON.parse(next.value) as { chat_at: number[] }).chat_at;
+    },
   };
+}
+
+function lineSplitter(): TransformStream<string, string> {
+  let buffer = "";
+  return new TransformStream({
+    transform(chunk, controller) {
+      buffer += chunk;
+      const parts = buffer.split("\n");
+      buffer = parts.pop() ?? "";
+      for (const p of parts) if (p.trim() !== "") controller.enqueue(p);
+    },
+    flush(controller) {
+      if (buffer.trim() !== "") controller.enqueue(buffer);
+    },
+  });
+}
+
+function loadAverage(): string {
+  try {
+    return Deno.readTextFileSync("/proc/loadavg").split(" ").slice(0, 3).join(" ");
+  } catch {
+    return "unknown";
+  }
 }
 
 async function exists(path: string): Promise<boolean> {
