@@ -48,7 +48,8 @@ export default function LiveStatus(props: LiveStatusProps) {
       try {
         const res = await fetch(url, {
           headers: { accept: "application/json" },
-          cache: "no-store",
+          // Revalidate every time: If-None-Match, and a 304 when nothing changed.
+          cache: "no-cache",
           signal: ctl.signal,
         });
         const latest = res.ok ? readSummary(await res.json()) : null;

@@ -5,6 +5,8 @@ import { createPages } from "./pages/mod.tsx";
 import { staticHandler } from "../lib/web/assets.ts";
 import { security } from "../lib/web/security.ts";
 import type { AppDeps } from "../lib/web/deps.ts";
+import { responseCache } from "../lib/web/response_cache.ts";
+import { everyInterval } from "../lib/web/version_reader.ts";
 
 /**
  * The whole HTTP surface: static assets, the JSON API and the pages. Routes know nothing of
@@ -17,7 +19,8 @@ export function createApp(
   const deps: AppDeps = { ...routeDeps, log: routeDeps.log ?? log };
   const app = new Hono();
   app.use(security()); // first: its headers go on every response, errors and 404s included
-  app.use(compress());
+  app.use(compress()); // before the cache: it leaves alone what the cache already encoded
+  if (deps.dataVersion) app.use(cacheOf(deps, log).middleware);
   app.get("/static/*", staticHandler());
   app.route("/", createApi(deps));
   app.route("/", createPages(deps));
@@ -29,6 +32,17 @@ export function createApp(
       : c.html("<!doctype html><title>Error</title><p>Something went wrong.</p>", 500);
   });
   return app;
+}
+
+/** Mounted after compress(): it sends its own gzip/br bodies, compress() skips those. */
+function cacheOf(deps: AppDeps, log: (message: string) => void) {
+  const dataVersion = deps.dataVersion!;
+  // The scanner's status is part of the version: a scan's progress lives in this process.
+  const version = everyInterval(async () => {
+    const [data, scanning] = await Promise.all([dataVersion(), deps.scanner.status()]);
+    return `${data} ${JSON.stringify(scanning)}`;
+  }, deps.now);
+  return responseCache({ version, now: deps.now, log });
 }
 
 function isApi(path: string): boolean {

@@ -13,6 +13,7 @@ import type { Client } from "@libsql/client";
 import { describeError, StoreError } from "./errors.ts";
 import { numOrNull } from "./values.ts";
 import { ROLLUP_SCHEMA } from "./rollups.ts";
+import { DATA_VERSION_SCHEMA } from "./data_version.ts";
 
 export interface Migration {
   version: number;
@@ -223,6 +224,12 @@ export const MIGRATIONS: readonly Migration[] = [
       // The run routed traffic's checks belong to (created with the first routed request).
       `CREATE TABLE router_meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL)`,
     ],
+  },
+  {
+    version: 6,
+    name: "data version: triggers that bump store_meta.data_version on what pages show",
+    // Generated from lib/db/data_version.ts; shipped: freeze its text here if that changes.
+    sql: DATA_VERSION_SCHEMA,
   },
 ];
 

@@ -14,4 +14,10 @@ export interface AppDeps {
   log?: (message: string) => void;
   /** The quota planner's view of the schedule (lib/planner); unset: not shown. */
   quota?: () => Promise<QuotaPlan | null>;
+  /**
+   * The data's version (lib/db/data_version.ts), equal while nothing shown has changed. Set
+   * (the server sets it), pages and GET API answers are served from lib/web/response_cache.ts,
+   * rendered again when it or the scanner's status changes (both read at most once a second).
+   */
+  dataVersion?: () => Promise<string>;
 }

@@ -1,0 +1,227 @@
+/**
+ * The response cache: each page and GET API answer is rendered once per data version and time
+ * bucket, then served from memory, with its ETag (a 304 when the client already has it) and
+ * its gzip and brotli bodies made once, beside it.
+ *
+ *   app.use(responseCache({ version, now }).middleware); // after compress(), before the routes
+ *
+ * The key: the path and query, and for pages the theme cookie's value; the entry keeps the
+ * version it was rendered under (the data version, read at most once a second, see
+ * version_reader.ts) and the time bucket (10 s), so "5 min ago" and 24-hour windows stay true.
+ * The version is read before rendering: an entry is never newer than its version says, at
+ * worst rendered again. While one request renders a key anew, the others get the previous
+ * entry (the way `stale-while-revalidate` would) instead of all rendering it.
+ *
+ * Only 200s without Set-Cookie are kept; the LRU is capped in entries and bytes, so a crawler
+ * walking query strings only evicts.
+ */
+import type { Context, MiddlewareHandler, Next } from "hono";
+import {
+  CACHE_CONTROL,
+  type CacheKind,
+  cacheKindOf,
+  MAX_CACHED_URL,
+  VARY,
+} from "./cache_policy.ts";
+import { chooseEncoding, compressBody } from "./encoding.ts";
+import { createLru } from "./lru.ts";
+import { themeFromCookie } from "./layout.tsx";
+
+export interface ResponseCacheOptions {
+  /** The data version (throttled by the caller); a failure serves uncached. */
+  version: () => Promise<string>;
+  now: () => number;
+  /** Default 10 s: the longest a clock-dependent text ("3 min ago") can lag. */
+  bucketMs?: number;
+  /** Default 512 entries. */
+  maxEntries?: number;
+  /** Default 64 MB (every encoding of a body counted). */
+  maxBytes?: number;
+  log?: (message: string) => void;
+}
+
+export interface ResponseCache {
+  middleware: MiddlewareHandler;
+  stats(): { entries: number; bytes: number; hits: number; renders: number };
+}
+
+interface Entry {
+  key: string;
+  version: string;
+  bucket: number;
+  headers: [string, string][];
+  etag: string;
+  body: Bytes;
+  compressible: boolean;
+  encoded: { br?: Promise<Bytes>; gzip?: Promise<Bytes> };
+  encodedBytes: number;
+}
+
+type Bytes = Uint8Array<ArrayBuffer>;
+
+const OVERHEAD_BYTES = 1024;
+/** Below this a body goes as is (as Hono's compress() does). */
+const COMPRESS_MIN_BYTES = 1024;
+const COMPRESSIBLE = /^(text\/|application\/(json|xml|javascript)|image\/svg\+xml)/i;
+/** Headers the cache sets itself, or that describe one request's body only. */
+const NOT_KEPT = new Set([
+  "cache-control",
+  "etag",
+  "vary",
+  "content-length",
+  "content-encoding",
+  "date",
+]);
+
+export function responseCache(opts: ResponseCacheOptions): ResponseCache {
+  const bucketMs = opts.bucketMs ?? 10_000;
+  const lru = createLru<Entry>({
+    maxEntries: opts.maxEntries ?? 512,
+    maxBytes: opts.maxBytes ?? 64 * 1024 * 1024,
+    size: (e) => OVERHEAD_BYTES + e.key.length + e.body.length + e.encodedBytes,
+  });
+  const renders = new Map<string, Promise<Entry | null>>();
+  const log = opts.log ?? console.error;
+  let hits = 0;
+  let rendered = 0;
+
+  const encodedBody = (e: Entry, encoding: "br" | "gzip"): Promise<Bytes> => {
+    const existing = e.encoded[encoding];
+    if (existing) return existing;
+    const made = compressBody(e.body, encoding);
+    e.encoded[encoding] = made;
+    made.then((bytes) => {
+      e.encodedBytes += bytes.length;
+      lru.resized(e.key);
+    }, () => delete e.encoded[encoding]);
+    return made;
+  };
+
+  const respond = async (c: Context, e: Entry, kind: CacheKind): Promise<Response> => {
+    const headers = new Headers(e.headers);
+    headers.set("ETag", e.etag);
+    headers.set("Cache-Control", CACHE_CONTROL[kind]);
+    headers.set("Vary", VARY[kind]);
+    if (etagMatches(c.req.header("If-None-Match"), e.etag)) {
+      return new Response(null, { status: 304, headers });
+    }
+    let body = e.body;
+    const encoding = e.compressible && e.body.length >= COMPRESS_MIN_BYTES
+      ? chooseEncoding(c.req.header("Accept-Encoding"))
+      : "identity";
+    if (encoding !== "identity") {
+      try {
+        body = await encodedBody(e, encoding);
+        headers.set("Content-Encoding", encoding);
+      } catch (err) {
+        log(`response cache: ${encoding} failed: ${(err as Error).message}`);
+      }
+    }
+    headers.set("Content-Length", String(body.length));
+    return new Response(body, { status: 200, headers });
+  };
+
+  const render = async (
+    c: Context,
+    next: Next,
+    key: string,
+    version: string,
+    bucket: number,
+  ): Promise<Entry | null> => {
+    await next();
+    const res = c.res;
+    if (
+      res.status !== 200 || res.headers.has("Set-Cookie") || res.headers.has("Content-Encoding")
+    ) {
+      return null; // c.res stays the handler's own response
+    }
+    const body = new Uint8Array(await res.arrayBuffer());
+    const headers = [...res.headers].filter(([name]) => !NOT_KEPT.has(name.toLowerCase()));
+    const entry: Entry = {
+      key,
+      version,
+      bucket,
+      headers,
+      etag: await etagOf(body),
+      body,
+      compressible: COMPRESSIBLE.test(res.headers.get("Content-Type") ?? ""),
+      encoded: {},
+      encodedBytes: 0,
+    };
+    rendered++;
+    lru.set(key, entry);
+    return entry;
+  };
+
+  const middleware: MiddlewareHandler = async (c, next) => {
+    if (c.req.method !== "GET" && c.req.method !== "HEAD") return await next();
+    const url = new URL(c.req.url);
+    const kind = cacheKindOf(url.pathname);
+    const target = url.pathname + url.search;
+    if (!kind || target.length > MAX_CACHED_URL) return await next();
+
+    let version: string;
+    try {
+      version = await opts.version();
+    } catch (err) {
+      log(`response cache: data version unavailable: ${(err as Error).message}`);
+      return await next();
+    }
+    const bucket = Math.floor(opts.now() / bucketMs);
+    const key = kind === "page"
+      ? `${themeFromCookie(c.req.header("cookie")) ?? "-"} ${target}`
+      : target;
+
+    const kept = lru.get(key);
+    if (kept && kept.version === version && kept.bucket === bucket) {
+      hits++;
+      return send(c, await respond(c, kept, kind));
+    }
+    const pending = renders.get(key);
+    if (pending) {
+      const entry = kept ?? await pending;
+      if (!entry) return await next(); // what it rendered is not kept (an error, a 404)
+      hits++;
+      return send(c, await respond(c, entry, kind));
+    }
+    const job = render(c, next, key, version, bucket);
+    renders.set(key, job);
+    let entry: Entry | null;
+    try {
+      entry = await job;
+    } finally {
+      renders.delete(key);
+    }
+    if (!entry) return; // c.res: the handler's response, untouched
+    return send(c, await respond(c, entry, kind));
+  };
+
+  return {
+    middleware,
+    stats: () => ({ entries: lru.entries, bytes: lru.bytes, hits, renders: rendered }),
+  };
+}
+
+/**
+ * Makes `res` the response. Hono's `c.res = …` copies the previous response's headers over the
+ * new one (the handler's `no-store` would win): clear it first.
+ */
+function send(c: Context, res: Response): Response {
+  c.res = undefined;
+  c.res = res;
+  return res;
+}
+
+/** A weak ETag from the body's SHA-256: the same for every encoding of the same body. */
+async function etagOf(body: Bytes): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", body));
+  const b64 = btoa(String.fromCharCode(...digest.subarray(0, 16)));
+  return `W/"${b64.replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "")}"`;
+}
+
+/** If-None-Match's weak comparison: `*`, or any listed tag equal once `W/` is set aside. */
+export function etagMatches(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  const bare = (t: string) => t.trim().replace(/^W\//, "");
+  return header.split(",").some((t) => t.trim() === "*" || bare(t) === bare(etag));
+}
