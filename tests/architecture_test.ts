@@ -13,10 +13,13 @@ export const LAYERS: readonly (readonly string[])[] = [
   ["main.ts", "deploy.ts"],
   ["lib/cli"],
   ["routes"],
+  // Above its siblings only to share routes/api/auth.ts (the constant-time token check).
+  ["routes/v1"],
   ["routes/api", "routes/pages"],
   ["components"],
   ["lib/web"],
   ["lib/schedule"],
+  ["lib/router"],
   ["lib/planner"],
   ["lib/metrics"],
   ["lib/recommend"],

@@ -1,0 +1,105 @@
+/**
+ * The router's storage: circuit breaker state per model, the run that routed traffic's checks
+ * belong to, traffic checks (never the prompt or the answer), and the probe outcomes the
+ * breakers follow.
+ */
+import type { Client } from "@libsql/client";
+import type { CheckResult, CheckStatus } from "../domain/check.ts";
+import { insertCheck } from "./checks.ts";
+import { num, numOrNull, str } from "./values.ts";
+
+export interface StoredBreaker {
+  model_id: string;
+  state: "closed" | "open" | "half_open";
+  failures: number;
+  since: number | null;
+}
+
+export async function loadBreakers(client: Client): Promise<StoredBreaker[]> {
+  const rs = await client.execute(
+    "SELECT model_id, state, failures, opened_at FROM router_breakers ORDER BY model_id",
+  );
+  return rs.rows.map((r) => ({
+    model_id: str(r.model_id),
+    state: str(r.state) as StoredBreaker["state"],
+    failures: num(r.failures),
+    since: numOrNull(r.opened_at),
+  }));
+}
+
+export async function saveBreaker(client: Client, b: StoredBreaker, now: number): Promise<void> {
+  await client.execute({
+    sql: `INSERT INTO router_breakers (model_id, state, failures, opened_at, updated_at)
+      VALUES (?, ?, ?, ?, ?)
+      ON CONFLICT (model_id) DO UPDATE SET state = excluded.state, failures = excluded.failures,
+        opened_at = excluded.opened_at, updated_at = excluded.updated_at`,
+    args: [b.model_id, b.state, b.failures, b.since, now],
+  });
+}
+
+/**
+ * The id of the run traffic checks belong to (checks need a run). Created on first use, in
+ * one transaction: a finished run that starts at 0, so it is never a region's latest scan.
+ */
+export async function trafficRunId(client: Client): Promise<number> {
+  const read = async () => {
+    const rs = await client.execute(
+      "SELECT value FROM router_meta WHERE name = 'traffic_run_id'",
+    );
+    return rs.rows.length ? num(rs.rows[0].value) : null;
+  };
+  const found = await read();
+  if (found !== null) return found;
+  await client.batch([
+    `INSERT INTO runs (started_at, finished_at, status, "trigger", total_models, error, host)
+      SELECT 0, 0, 'completed', 'api', 0, 'routed traffic (not a scan)', 'scouter-router'
+      WHERE NOT EXISTS (SELECT 1 FROM router_meta WHERE name = 'traffic_run_id')`,
+    `INSERT OR IGNORE INTO router_meta (name, value)
+      SELECT 'traffic_run_id', MAX(id) FROM runs WHERE host = 'scouter-router' AND started_at = 0
+      HAVING MAX(id) IS NOT NULL`,
+  ], "write");
+  const id = await read();
+  if (id === null) throw new Error("could not create the traffic run");
+  return id;
+}
+
+/** Stores one routed attempt as a check with source 'traffic'; its answer is never kept. */
+export async function insertTrafficCheck(
+  client: Client,
+  runId: number,
+  c: CheckResult,
+): Promise<number> {
+  return await insertCheck(client, runId, { ...c, answer: null }, "traffic");
+}
+
+export interface ProbeOutcome {
+  id: number;
+  model_id: string;
+  status: CheckStatus;
+  checked_at: number;
+}
+
+/** Measured probe checks after check id `afterId`, oldest first (skipped ones left out). */
+export async function probeOutcomesSince(
+  client: Client,
+  afterId: number,
+  limit = 5_000,
+): Promise<ProbeOutcome[]> {
+  const rs = await client.execute({
+    sql: `SELECT id, model_id, status, checked_at FROM checks
+      WHERE id > ? AND source = 'probe' AND status != 'skipped' ORDER BY id LIMIT ?`,
+    args: [afterId, limit],
+  });
+  return rs.rows.map((r) => ({
+    id: num(r.id),
+    model_id: str(r.model_id),
+    status: str(r.status) as CheckStatus,
+    checked_at: num(r.checked_at),
+  }));
+}
+
+/** The highest check id stored (0 when none): where a new process starts following probes. */
+export async function lastCheckId(client: Client): Promise<number> {
+  const rs = await client.execute("SELECT COALESCE(MAX(id), 0) AS id FROM checks");
+  return num(rs.rows[0].id);
+}
