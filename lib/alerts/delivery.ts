@@ -13,7 +13,7 @@ import {
   enqueueDeliveries,
   finishDelivery,
   initTargetCursors,
-} from "../db/alerts.ts";
+} from "../db/alert_outbox.ts";
 import type { Store } from "../db/store.ts";
 import { formatWebhook } from "./format.ts";
 import type { WebhookTarget } from "../config/webhooks.ts";

@@ -8,8 +8,13 @@
  * that is stored at most once. So the server and `deno task scan` can both run it after their
  * scans; the first to get there records the events.
  */
-import { type AlertPass, commitAlertPass, loadAlertStates, readCursors } from "../db/alerts.ts";
-import type { NewAlertEvent } from "../db/alerts.ts";
+import {
+  type AlertPass,
+  commitAlertPass,
+  loadAlertStates,
+  readCursors,
+} from "../db/alert_state.ts";
+import type { NewAlertEvent } from "../db/alert_events.ts";
 import type { Store } from "../db/store.ts";
 import { num, numOrNull, str, strOrNull } from "../db/values.ts";
 import type { CheckStatus } from "../domain/check.ts";

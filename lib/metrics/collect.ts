@@ -4,7 +4,7 @@
  * outcome, the last scan's duration, alerts, and OpenRouter's own endpoint uptime. Gauges, not
  * counters: they are read from the stored history, which old data may leave (rollups, pruning).
  */
-import { deliveryCounts } from "../db/alerts.ts";
+import { deliveryCounts } from "../db/alert_outbox.ts";
 import { latestEndpointFetches } from "../db/endpoint_stats.ts";
 import type { Store } from "../db/store.ts";
 import { num, str } from "../db/values.ts";

@@ -7,7 +7,7 @@ import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { ATOM_CONTENT_TYPE, atomFeed } from "../../lib/alerts/feed.ts";
 import { eventJson } from "../../lib/alerts/format.ts";
 import { ALERT_KINDS, type AlertKind } from "../../lib/domain/alerts.ts";
-import { listAlertEvents } from "../../lib/db/alerts.ts";
+import { listAlertEvents } from "../../lib/db/alert_events.ts";
 import type { AppDeps } from "../../lib/web/deps.ts";
 import { ErrorSchema, TimeParam } from "./schemas/shared.ts";
 

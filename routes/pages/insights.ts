@@ -3,7 +3,7 @@
  * quota plan, recent alerts, OpenRouter's own stats. A failure here never breaks a page: the
  * section is left out and the error logged.
  */
-import { listAlertEvents } from "../../lib/db/alerts.ts";
+import { listAlertEvents } from "../../lib/db/alert_events.ts";
 import { latestEndpointFetches, type StoredEndpointFetch } from "../../lib/db/endpoint_stats.ts";
 import type { AlertEvent } from "../../lib/domain/alerts.ts";
 import type { QuotaPlan } from "../../lib/planner/budget.ts";

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { createClient } from "@libsql/client";
 import { runAlertPass } from "../../lib/alerts/engine.ts";
-import { listAlertEvents, readCursors } from "../../lib/db/alerts.ts";
+import { listAlertEvents } from "../../lib/db/alert_events.ts";
+import { readCursors } from "../../lib/db/alert_state.ts";
 import { migrate, MIGRATIONS } from "../../lib/db/migrations.ts";
 import { openStore } from "../../lib/db/open.ts";
 import type { Store } from "../../lib/db/store.ts";

@@ -1,7 +1,7 @@
 /** Alerts wired to real scans: the scheduler's onScanEnd, and `deno task scan` in a subprocess. */
 import assert from "node:assert/strict";
 import { createAlerts } from "../../lib/alerts/mod.ts";
-import { listAlertEvents } from "../../lib/db/alerts.ts";
+import { listAlertEvents } from "../../lib/db/alert_events.ts";
 import { openStore } from "../../lib/db/open.ts";
 import { createOpenRouterClient } from "../../lib/openrouter/client.ts";
 import type { CronRegister } from "../../lib/schedule/cron.ts";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { openStore } from "../../lib/db/open.ts";
-import { listAlertEvents } from "../../lib/db/alerts.ts";
+import { listAlertEvents } from "../../lib/db/alert_events.ts";
 import { fillDemo } from "../../lib/demo/fill.ts";
 import { demoHistory, type DemoItem } from "../../lib/demo/history.ts";
 import type { CheckResult } from "../../lib/domain/check.ts";
