@@ -59,7 +59,12 @@ export type Behavior =
   /** No response at all until the server closes (the client must time out). */
   | "hang"
   /** 200 SSE whose content chunks each come after `chunkDelayMs` (keep-alive comments between). */
-  | "slow";
+  | "slow"
+  /**
+   * 200 SSE that sends its role chunk and first content token, then only keep-alive comments
+   * (one every `chunkDelayMs`) until the client gives up: a stream stalled mid-answer.
+   */
+  | "stall";
 
 export const ALL_BEHAVIORS: readonly Behavior[] = [
   "ok",
@@ -89,6 +94,7 @@ export const ALL_BEHAVIORS: readonly Behavior[] = [
   "reset_mid_stream",
   "hang",
   "slow",
+  "stall",
 ];
 
 export interface FakeModelSpec {
@@ -698,6 +704,34 @@ export function startFakeOpenRouter(options: FakeOpenRouterOptions): Promise<Fak
     });
   }
 
+  /** The "stall" behaviour: a first token, then keep-alive comments only, until cancelled. */
+  function stalledStream(ctx: ChatCtx, keepAliveMs: number): ReadableStream<Uint8Array> {
+    const stop = new AbortController();
+    const onClose = () => stop.abort();
+    closing.signal.addEventListener("abort", onClose, { once: true });
+    return new ReadableStream<Uint8Array>({
+      async start(controller) {
+        try {
+          controller.enqueue(encoder.encode(
+            PROCESSING + chunk(ctx, { role: "assistant", content: "" }, null) +
+              chunk(ctx, { role: "assistant", content: "O" }, null),
+          ));
+          while (await sleep(keepAliveMs, stop.signal)) {
+            controller.enqueue(encoder.encode(PROCESSING));
+          }
+          controller.close();
+        } catch {
+          // The client went away: the stream is already cancelled.
+        } finally {
+          closing.signal.removeEventListener("abort", onClose);
+        }
+      },
+      cancel() {
+        stop.abort();
+      },
+    });
+  }
+
   async function behave(behavior: Behavior, ctx: ChatCtx): Promise<Response> {
     const { model, provider, spec } = ctx;
     const reasoning = spec.reasoningText ?? "";
@@ -863,6 +897,8 @@ export function startFakeOpenRouter(options: FakeOpenRouterOptions): Promise<Fak
         });
         return sse(body, { "content-length": String(sent.length + 4096) });
       }
+      case "stall":
+        return sse(stalledStream(ctx, spec.chunkDelayMs ?? 300));
       case "hang":
         await sleep(2 ** 31 - 1, closing.signal);
         return errorResponse(503, "server closing");
