@@ -98,11 +98,12 @@ Deno.test("plain output: a line per check and a summary", async () => {
 Deno.test("plain output and logs: a model id with newlines and escape codes stays on its line", async () => {
   await using tmp = await tempDir();
   const evil = "evil/a\nok               forged:free\x1b[2J\u202e:free";
-  await using fake = await fakeServer([{ id: "good/model:free" }, { id: evil }]);
-  const r = await runCli(["scan"], {
-    OPENROUTER_API_KEY: TEST_KEY,
-    OPENROUTER_BASE_URL: fake.url,
-  }, tmp.dir);
+  await using fake = await fakeServer([{ id: "good/model:free" }]);
+  const env = { OPENROUTER_API_KEY: TEST_KEY, OPENROUTER_BASE_URL: fake.url };
+  // The first sync is summed up in one line; the evil id arrives at the second, named.
+  assert.equal((await runCli(["scan"], env, tmp.dir)).code, 0);
+  fake.setModels([{ id: "good/model:free" }, { id: evil }]);
+  const r = await runCli(["scan"], env, tmp.dir);
   assert.equal(r.code, 0, r.stderr);
   for (const out of [r.stdout, r.stderr]) {
     assert.ok(
