@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { compress } from "hono/compress";
 import { createApi } from "./api/mod.ts";
 import { createPages } from "./pages/mod.tsx";
+import { createV1, type V1Options } from "./v1/mod.ts";
 import { staticHandler } from "../lib/web/assets.ts";
 import { security } from "../lib/web/security.ts";
 import type { AppDeps } from "../lib/web/deps.ts";
@@ -15,9 +16,12 @@ import { everyInterval } from "../lib/web/version_reader.ts";
 export function createApp(
   routeDeps: AppDeps,
   log: (message: string) => void = console.error,
+  v1: V1Options | null = null,
 ): Hono {
   const deps: AppDeps = { ...routeDeps, log: routeDeps.log ?? log };
   const app = new Hono();
+  // Before the middleware: /v1 sets its own headers and body limit, never compressed or cached.
+  app.route("/", createV1(v1 ?? DISABLED_V1));
   app.use(security()); // first: its headers go on every response, errors and 404s included
   app.use(compress()); // before the cache: it leaves alone what the cache already encoded
   if (deps.dataVersion) app.use(cacheOf(deps, log).middleware);
@@ -44,6 +48,8 @@ function cacheOf(deps: AppDeps, log: (message: string) => void) {
   }, deps.now);
   return responseCache({ version, now: deps.now, log });
 }
+
+const DISABLED_V1: V1Options = { router: null, token: null, clientConcurrency: 1, corsOrigins: [] };
 
 function isApi(path: string): boolean {
   return path.startsWith("/api/") || path === "/openapi.json" || path === "/healthz";

@@ -14,6 +14,7 @@ import { timingOf } from "../config/timing.ts";
 import { createApp } from "../../routes/app.ts";
 import { loadAssets } from "../web/manifest.ts";
 import { readDataVersion } from "../db/data_version.ts";
+import { routingOf } from "./router_setup.ts";
 
 export const SERVE_USAGE =
   `Usage: deno task start [--host H] [--port P] [--env-file PATH] [--db-path PATH]
@@ -44,6 +45,7 @@ export async function serveCommand(args: string[], platform: ServePlatform = {})
     config.apiKey,
     config.databaseAuthToken,
     config.adminToken,
+    config.routerToken,
     ...config.webhookUrls,
   ]);
 
@@ -77,9 +79,12 @@ export async function serveCommand(args: string[], platform: ServePlatform = {})
   });
   // OpenRouter's endpoint stats: read in the background after a scan, those due only.
   const endpointStats = openrouter ? endpointStatsJobOf(config, store, openrouter, log) : null;
+  // One pacer for the process: routed requests (/v1) first, the scheduler's probes after.
+  const routing = routingOf(config, store, log);
   const scheduler = createScheduler({
     store,
     openrouter,
+    pacer: routing.probesPacer,
     onScanEnd: (outcome) => {
       alerts.afterScan();
       endpointStats?.kick(outcome.results.map((r) => r.model_id), outcome.run_id);
@@ -96,16 +101,20 @@ export async function serveCommand(args: string[], platform: ServePlatform = {})
     cron: platform.cron,
     log,
   });
-  const app = createApp({
-    store,
-    scanner: scheduler,
-    now: () => Date.now(),
-    adminToken: config.adminToken,
-    // Without a key nothing is scanned, so no quota is spent: the dashboard shows no plan.
-    quota: openrouter ? () => planner.plan() : undefined,
-    // Pages and the API are rendered once per data change (lib/web/response_cache.ts).
-    dataVersion: () => readDataVersion(store.client),
-  }, log);
+  const app = createApp(
+    {
+      store,
+      scanner: scheduler,
+      now: () => Date.now(),
+      adminToken: config.adminToken,
+      // Without a key nothing is scanned, so no quota is spent: the dashboard shows no plan.
+      quota: openrouter ? () => planner.plan() : undefined,
+      // Pages and the API are rendered once per data change (lib/web/response_cache.ts).
+      dataVersion: () => readDataVersion(store.client),
+    },
+    log,
+    routing.v1,
+  );
 
   const shutdown = new AbortController();
   let server: Deno.HttpServer;
@@ -138,6 +147,7 @@ export async function serveCommand(args: string[], platform: ServePlatform = {})
   platform.onStarted?.();
   await server.finished;
   await scheduler.stop();
+  await routing.router?.flush();
   await endpointStats?.stop();
   await alerts.stop();
   store.close();
