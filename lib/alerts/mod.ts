@@ -11,6 +11,7 @@ import type { Store } from "../db/store.ts";
 import { leaseHolder } from "../scan/lease.ts";
 import { createDispatcher, type DispatcherOptions } from "./delivery.ts";
 import { runAlertPass } from "./engine.ts";
+import { alertLogLines } from "./log_lines.ts";
 import { webhookTargets } from "../config/webhooks.ts";
 import type { AlertEvent, AlertRules } from "../domain/alerts.ts";
 
@@ -63,10 +64,7 @@ export async function createAlerts(opts: AlertsOptions): Promise<Alerts> {
   let stopped = false;
 
   const onEvents = (events: AlertEvent[]) => {
-    // Oldest first, as they happened; one line each (names are untrusted: no line breaks).
-    for (const e of [...events].sort((a, b) => a.at - b.at || a.id - b.id)) {
-      opts.log(`alert: ${oneLine(e.title)} (${e.kind})`);
-    }
+    for (const line of alertLogLines(events)) opts.log(line);
     if (events.length > 0) dispatcher.kick();
   };
 
@@ -99,9 +97,4 @@ export async function createAlerts(opts: AlertsOptions): Promise<Alerts> {
       await dispatcher.stop();
     },
   };
-}
-
-function oneLine(s: string): string {
-  // deno-lint-ignore no-control-regex
-  return s.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ").slice(0, 300);
 }
