@@ -1,0 +1,107 @@
+/**
+ * One row of the models table: health and the latest check, the model (link, id, copy button,
+ * removed/router tags), uptime, latency, TTFT, the latency trend, failures in a row, context.
+ */
+import { Sparkline } from "./sparkline.ts";
+import { CopyIdButton } from "./copy.tsx";
+import {
+  formatCount,
+  formatMs,
+  formatRelative,
+  formatUptime,
+  formatUtc,
+  modelHref,
+} from "./format.ts";
+import { HealthBadge } from "./health_badge.tsx";
+import type { ModelRow } from "./model_table_state.ts";
+
+function uptimeClass(uptime: number | null): string {
+  if (uptime === null) return "text-slate-400 dark:text-slate-500";
+  if (uptime >= 99) return "text-emerald-700 dark:text-emerald-400";
+  if (uptime >= 95) return "";
+  if (uptime >= 80) return "text-amber-700 dark:text-amber-400";
+  return "text-red-700 dark:text-red-400";
+}
+
+const NUM = "px-3 py-2 text-right tabular-nums whitespace-nowrap";
+const MUTED = "text-slate-400 dark:text-slate-500";
+
+export function ModelTableRow({ row, now }: { row: ModelRow; now: number }) {
+  const measured = row.sparkline_data.filter((v) => v !== null).length;
+  return (
+    <tr class="hover:bg-slate-50 dark:hover:bg-slate-900/60">
+      <td class="px-3 py-2 align-top">
+        <HealthBadge health={row.health} />
+        {row.latest_status && (
+          <div class="mt-0.5 text-xs text-slate-500 dark:text-slate-400">
+            last: {row.latest_status}
+            {row.latest_checked_at && (
+              <>
+                ,{" "}
+                <time
+                  datetime={row.latest_checked_at}
+                  title={formatUtc(row.latest_checked_at)}
+                  class="whitespace-nowrap"
+                >
+                  {formatRelative(row.latest_checked_at, now)}
+                </time>
+              </>
+            )}
+          </div>
+        )}
+      </td>
+      <th scope="row" class="min-w-[15rem] max-w-md px-3 py-2 text-left align-top font-normal">
+        <a
+          href={modelHref(row.model_id)}
+          class="font-medium text-sky-700 hover:underline dark:text-sky-400"
+        >
+          {row.name}
+        </a>
+        <div class="flex flex-wrap items-center gap-x-1 text-xs text-slate-500 dark:text-slate-400">
+          <code class="break-all">{row.model_id}</code>
+          <CopyIdButton text={row.model_id} />
+          {!row.present && <Tag>removed</Tag>}
+          {row.is_router && <Tag>router</Tag>}
+        </div>
+      </th>
+      <td class={`${NUM} ${uptimeClass(row.uptime_24h)}`}>{formatUptime(row.uptime_24h)}</td>
+      <td class={`${NUM} ${uptimeClass(row.uptime_7d)}`}>{formatUptime(row.uptime_7d)}</td>
+      <td class={`${NUM} ${row.p50_latency_24h === null ? MUTED : ""}`}>
+        {formatMs(row.p50_latency_24h)}
+      </td>
+      <td class={`${NUM} ${row.p50_ttft_24h === null ? MUTED : ""}`}>
+        {formatMs(row.p50_ttft_24h)}
+      </td>
+      <td class="px-3 py-2">
+        <Sparkline
+          values={row.sparkline_data}
+          width={96}
+          height={24}
+          min={0}
+          class="text-sky-600 dark:text-sky-400"
+          label={measured
+            ? `Latency of the last ${row.sparkline_data.length} checks, gaps where a check failed`
+            : undefined}
+        />
+      </td>
+      <td
+        class={`${NUM} ${
+          row.consecutive_failures > 0 ? "font-semibold text-red-700 dark:text-red-400" : MUTED
+        }`}
+      >
+        {row.consecutive_failures}
+      </td>
+      <td class={`${NUM} ${row.context_length === null ? MUTED : ""}`}>
+        {formatCount(row.context_length)}
+      </td>
+    </tr>
+  );
+}
+
+function Tag({ children }: { children: string }) {
+  return (
+    <span class="rounded bg-slate-200 px-1.5 py-px text-[11px] font-medium uppercase text-slate-700 dark:bg-slate-800 dark:text-slate-300">
+      {children}
+    </span>
+  );
+}
