@@ -31,7 +31,10 @@ export function openRouterOf(config: Config) {
     httpReferer: config.httpReferer,
     xTitle: config.xTitle,
   };
-  return withEndpointStats(createOpenRouterClient(options), options);
+  return withEndpointStats(
+    createOpenRouterClient({ ...options, stallMs: config.stallSeconds * 1000 }),
+    options,
+  );
 }
 
 /** Closes the runs of processes that died mid-scan (lib/scan/liveness.ts), saying how many. */

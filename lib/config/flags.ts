@@ -28,6 +28,7 @@ const COMMON: Record<string, FlagSpec> = {
 export const SCAN_FLAGS: Record<string, FlagSpec> = {
   ...COMMON,
   "timeout-seconds": { setting: "timeoutSeconds", type: "string" },
+  "stall-seconds": { setting: "stallSeconds", type: "string" },
   "max-retries": { setting: "maxRetries", type: "string" },
   concurrency: { setting: "concurrency", type: "string" },
   "max-models": { setting: "maxModels", type: "string" },

@@ -86,6 +86,9 @@ interface Setting<T> {
 
 const setting = <T>(s: Setting<T>): Setting<T> => s;
 
+/** A stream silent this long after its first token is stalled; at most the timeout. */
+const DEFAULT_STALL_SECONDS = 10;
+
 export const SETTINGS = {
   apiKey: setting<string | null>({ env: "OPENROUTER_API_KEY", default: null, schema: text }),
   baseUrl: setting({
@@ -103,6 +106,12 @@ export const SETTINGS = {
     env: "OPENROUTER_SCOUT_TIMEOUT_SECONDS",
     flag: "timeout-seconds",
     default: 20,
+    schema: decimal(0.1, 600),
+  }),
+  stallSeconds: setting({
+    env: "OPENROUTER_SCOUT_STALL_SECONDS",
+    flag: "stall-seconds",
+    default: DEFAULT_STALL_SECONDS,
     schema: decimal(0.1, 600),
   }),
   maxRetries: setting({
@@ -311,5 +320,18 @@ export function resolveConfig(env: EnvSource, flags: FlagValues = {}): Config {
     }
     out[key] = parsed.data;
   }
-  return out as Config;
+  return checkStall(out as Config, flags, env);
+}
+
+/** The stall window lies within the timeout: the default shrinks to it, a given value must. */
+function checkStall(config: Config, flags: FlagValues, env: EnvSource): Config {
+  if (config.stallSeconds <= config.timeoutSeconds) return config;
+  const given = flags.stallSeconds !== undefined ||
+    (env[SETTINGS.stallSeconds.env]?.trim() ?? "") !== "";
+  if (!given) return { ...config, stallSeconds: config.timeoutSeconds };
+  const where = flags.stallSeconds !== undefined ? "--stall-seconds" : SETTINGS.stallSeconds.env;
+  throw new ConfigError(
+    `${where} must not exceed the timeout (${config.timeoutSeconds} s, ` +
+      `OPENROUTER_SCOUT_TIMEOUT_SECONDS or --timeout-seconds) (got ${config.stallSeconds})`,
+  );
 }

@@ -6,6 +6,7 @@
 import { createParser } from "eventsource-parser";
 import { isRecord, parseOpenRouterError } from "./errors.ts";
 import { applyUsage, emptyReply, preview, reasoningLength } from "./chat_reply.ts";
+import { readWithin, stallMessage, stallWatch } from "./chat_stall.ts";
 import type { ChatReply } from "./types.ts";
 
 /** A single SSE line longer than this is an attack or a bug, not a chat chunk. */
@@ -98,12 +99,14 @@ export function parseChatStreamText(sse: string, reply: ChatReply = emptyReply()
 
 /**
  * Reads a live SSE body into `reply`. Stops at `[DONE]` or malformed data (cancelling the
- * rest of the body); read errors propagate to the caller, which knows about the signal.
+ * rest of the body), or, with `stallMs`, at a silence that long after a token (chat_stall.ts);
+ * read errors propagate to the caller, which knows about the signal.
  */
 export async function readChatStream(
   body: ReadableStream<Uint8Array>,
   reply: ChatReply,
   elapsed: () => number,
+  stallMs: number | null = null,
 ): Promise<void> {
   reply.streamed = true;
   // An object, not `let`s: TypeScript would not see the parser callbacks change them.
@@ -122,17 +125,24 @@ export async function readChatStream(
   });
   const reader = body.getReader();
   const decoder = new TextDecoder();
+  const watch = stallMs === null ? null : stallWatch(reply, stallMs, elapsed);
+  let stalled = false;
   try {
     while (state.step === "more" && state.parseFailure === null) {
-      const { done, value } = await reader.read();
-      if (done) {
+      const read = await readWithin(reader, watch?.remaining() ?? null);
+      if (read === "stalled") {
+        stalled = true;
+        break;
+      }
+      if (read.done) {
         parser.feed(decoder.decode());
         break;
       }
-      parser.feed(decoder.decode(value, { stream: true }));
+      parser.feed(decoder.decode(read.value, { stream: true }));
+      watch?.observe();
     }
   } finally {
-    if (state.step !== "more" || state.parseFailure !== null) {
+    if (stalled || state.step !== "more" || state.parseFailure !== null) {
       // Finished early ([DONE] or garbage): release the connection instead of draining it.
       await reader.cancel().catch(() => {});
     }
@@ -140,6 +150,10 @@ export async function readChatStream(
   }
   if (state.parseFailure !== null) {
     reply.failure = { kind: "malformed", message: state.parseFailure };
+    return;
+  }
+  if (stalled && stallMs !== null) {
+    reply.failure = { kind: "timeout", message: stallMessage(stallMs) };
     return;
   }
   if (state.step !== "malformed") applyStreamEnd(reply, state.step === "done");

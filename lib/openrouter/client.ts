@@ -35,6 +35,8 @@ export interface OpenRouterClientOptions {
   now?: () => number;
   /** Stop following `links.next` after this many catalog pages (default 50). */
   maxCatalogPages?: number;
+  /** A chat stream silent this long after its first token ends as a timeout (chat_stall.ts). */
+  stallMs?: number | null;
 }
 
 export interface OpenRouterClient {
@@ -187,7 +189,7 @@ export function createOpenRouterClient(opts: OpenRouterClientOptions): OpenRoute
       const type = (res.headers.get("content-type") ?? "").toLowerCase();
       try {
         if (res.ok && type.includes("text/event-stream") && res.body) {
-          await readChatStream(res.body, reply, elapsed);
+          await readChatStream(res.body, reply, elapsed, opts.stallMs ?? null);
         } else {
           applyJsonBody(reply, await res.text());
         }
