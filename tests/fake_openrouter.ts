@@ -130,6 +130,13 @@ export interface FakeModelSpec {
    * endpoint from `provider`), or a failure.
    */
   endpoints?: FakeEndpoint[] | "http_404" | "http_500" | "hang";
+  /**
+   * A router like `openrouter/free`: each chat request goes to a free, non-router model of the
+   * catalog picked at random (FakeOpenRouterOptions.random), which answers as itself.
+   */
+  router?: boolean;
+  /** When the request has `tools`, an ok answer calls the first tool (`tool_calls`). */
+  callsTools?: boolean;
 }
 
 /** One endpoint as OpenRouter's `PublicEndpoint` lists it; unset fields get typical values. */
@@ -175,6 +182,8 @@ export interface FakeOpenRouterOptions {
   endpointsBaseSlugOnly?: boolean;
   /** Endpoints route: wait this long (ms) before every answer (a slow stats server). */
   endpointsDelayMs?: number;
+  /** Randomness for router models' picks (default Math.random). */
+  random?: () => number;
 }
 
 export interface RecordedRequest {
@@ -555,6 +564,8 @@ export function startFakeOpenRouter(options: FakeOpenRouterOptions): Promise<Fak
     stream: boolean;
     id: string;
     created: number;
+    /** The first tool's name, when the model calls tools and the request offers some. */
+    tool: string | null;
   }
 
   function answerFor(spec: FakeModelSpec, prompt: string): string {
@@ -732,12 +743,41 @@ export function startFakeOpenRouter(options: FakeOpenRouterOptions): Promise<Fak
     });
   }
 
+  function firstToolName(tools: unknown): string | null {
+    if (!Array.isArray(tools) || tools.length === 0) return null;
+    const fn = (tools[0] as { function?: { name?: unknown } })?.function;
+    return typeof fn?.name === "string" ? fn.name : null;
+  }
+
+  /** An ok answer that calls `ctx.tool` with `{}` (streamed in two argument pieces). */
+  function toolCallAnswer(ctx: ChatCtx): Response {
+    const id = `call_${genCounter}`;
+    const call = { index: 0, id, type: "function", function: { name: ctx.tool, arguments: "" } };
+    if (!ctx.stream) {
+      const body = completionJson(ctx, "", "", "tool_calls");
+      const choice = (body.choices as Record<string, unknown>[])[0];
+      (choice.message as Record<string, unknown>).tool_calls = [
+        { id, type: "function", function: { name: ctx.tool, arguments: "{}" } },
+      ];
+      return json(200, body);
+    }
+    const events = [
+      chunk(ctx, { role: "assistant", content: null, tool_calls: [call] }, null),
+      chunk(ctx, { tool_calls: [{ index: 0, function: { arguments: "{" } }] }, null),
+      chunk(ctx, { tool_calls: [{ index: 0, function: { arguments: "}" } }] }, null),
+      chunk(ctx, { role: "assistant", content: "" }, "tool_calls", { usage: usage(ctx, 5, 0) }),
+      "data: [DONE]\n\n",
+    ];
+    return sse(PROCESSING + events.join(""));
+  }
+
   async function behave(behavior: Behavior, ctx: ChatCtx): Promise<Response> {
     const { model, provider, spec } = ctx;
     const reasoning = spec.reasoningText ?? "";
     const t = now();
     switch (behavior) {
       case "ok":
+        if (ctx.tool !== null) return toolCallAnswer(ctx);
         return answer(ctx, answerFor(spec, ctx.prompt), reasoning);
       case "wrong_answer":
         return answer(ctx, spec.wrongAnswer ?? "I can't help with that.", reasoning);
@@ -918,8 +958,13 @@ export function startFakeOpenRouter(options: FakeOpenRouterOptions): Promise<Fak
     if (!Array.isArray(b.messages) || b.messages.length === 0) {
       return errorResponse(400, 'Input required: specify "prompt" or "messages"');
     }
-    const spec = models.get(b.model);
+    let spec = models.get(b.model);
     if (!spec) return errorResponse(400, `${b.model} is not a valid model ID`);
+    if (spec.router) {
+      const pool = [...models.values()].filter((m) => !m.router && (m.free ?? true));
+      if (pool.length === 0) return errorResponse(404, `No endpoints found for ${b.model}.`);
+      spec = pool[Math.floor((opts.random ?? Math.random)() * pool.length) % pool.length];
+    }
 
     const t = now();
     const limited = takeQuota(t);
@@ -945,6 +990,7 @@ export function startFakeOpenRouter(options: FakeOpenRouterOptions): Promise<Fak
       stream: b.stream === true,
       id: genId(),
       created: Math.floor(t / 1000),
+      tool: spec.callsTools ? firstToolName(b.tools) : null,
     };
     if (spec.delayMs && spec.delayMs > 0 && behavior !== "hang") {
       if (!await sleep(spec.delayMs, closing.signal)) return errorResponse(503, "server closing");
