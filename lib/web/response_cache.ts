@@ -10,7 +10,8 @@
  * version_reader.ts) and the time bucket (10 s), so "5 min ago" and 24-hour windows stay true.
  * The version is read before rendering: an entry is never newer than its version says, at
  * worst rendered again. While one request renders a key anew, the others get the previous
- * entry (the way `stale-while-revalidate` would) instead of all rendering it.
+ * entry (the way `stale-while-revalidate` would) instead of all rendering it. An entry is kept
+ * at least 2 s (`minAgeMs`) even if the version moved: a write shows within about 3 s at worst.
  *
  * Only 200s without Set-Cookie are kept; the LRU is capped in entries and bytes, so a crawler
  * walking query strings only evicts.
@@ -33,6 +34,12 @@ export interface ResponseCacheOptions {
   now: () => number;
   /** Default 10 s: the longest a clock-dependent text ("3 min ago") can lag. */
   bucketMs?: number;
+  /**
+   * Default 2 s: an entry is served this long even when the version moved on. A scan writes
+   * about a check a second; rendering `/` again for each (~65 ms on the main thread) would
+   * hold up every request in flight each time.
+   */
+  minAgeMs?: number;
   /** Default 512 entries. */
   maxEntries?: number;
   /** Default 64 MB (every encoding of a body counted). */
@@ -49,6 +56,7 @@ interface Entry {
   key: string;
   version: string;
   bucket: number;
+  renderedAt: number;
   headers: [string, string][];
   etag: string;
   body: Bytes;
@@ -75,6 +83,7 @@ const NOT_KEPT = new Set([
 
 export function responseCache(opts: ResponseCacheOptions): ResponseCache {
   const bucketMs = opts.bucketMs ?? 10_000;
+  const minAgeMs = opts.minAgeMs ?? 2_000;
   const lru = createLru<Entry>({
     maxEntries: opts.maxEntries ?? 512,
     maxBytes: opts.maxBytes ?? 64 * 1024 * 1024,
@@ -141,6 +150,7 @@ export function responseCache(opts: ResponseCacheOptions): ResponseCache {
       key,
       version,
       bucket,
+      renderedAt: opts.now(),
       headers,
       etag: await etagOf(body),
       body,
@@ -167,13 +177,15 @@ export function responseCache(opts: ResponseCacheOptions): ResponseCache {
       log(`response cache: data version unavailable: ${(err as Error).message}`);
       return await next();
     }
-    const bucket = Math.floor(opts.now() / bucketMs);
+    const now = opts.now();
+    const bucket = Math.floor(now / bucketMs);
     const key = kind === "page"
       ? `${themeFromCookie(c.req.header("cookie")) ?? "-"} ${target}`
       : target;
 
     const kept = lru.get(key);
-    if (kept && kept.version === version && kept.bucket === bucket) {
+    const young = (e: Entry) => e.renderedAt <= now && now - e.renderedAt < minAgeMs;
+    if (kept && kept.bucket === bucket && (kept.version === version || young(kept))) {
       hits++;
       return send(c, await respond(c, kept, kind));
     }
