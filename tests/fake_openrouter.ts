@@ -26,6 +26,12 @@ export type Behavior =
   | "account_429_minute"
   /** 429 `free-models-per-day` with X-RateLimit-* headers (reset at the next UTC midnight). */
   | "account_429_day"
+  /**
+   * 429 from OpenRouter's shared free capacity for this model ("High demand for X:free on
+   * OpenRouter – limited to 15 requests per minute"): `limit_source: openrouter_shared_capacity`,
+   * no provider name, X-RateLimit-* of the model's shared limit.
+   */
+  | "shared_capacity_429"
   | "http_500"
   | "http_502"
   | "http_503"
@@ -74,6 +80,7 @@ export const ALL_BEHAVIORS: readonly Behavior[] = [
   "upstream_429",
   "account_429_minute",
   "account_429_day",
+  "shared_capacity_429",
   "http_500",
   "http_502",
   "http_503",
@@ -163,6 +170,20 @@ export interface FakeOpenRouterOptions {
   apiKey?: string | null;
   /** Account limit on chat requests per rolling minute → `free-models-per-min` 429s. */
   rpmLimit?: number | null;
+  /**
+   * Account limit on chat requests: at most `limit` in any `windowMs` (sliding) →
+   * `free-models-per-min` 429s whose X-RateLimit-Reset is when the oldest counted one leaves.
+   * Beside `rpmLimit` (which is the same with a 60 s window).
+   */
+  accountWindow?: { limit: number; windowMs: number } | null;
+  /** Account 429s name their limit in `error.metadata.limit_source` (default true). */
+  limitSource?: boolean;
+  /**
+   * GET /key reports `free_model_daily_requests` {limit, remaining, used} for the UTC day
+   * (default: when `dailyLimit` is set, the limit it enforces; else 50, or 1000 when not
+   * `is_free_tier`).
+   */
+  reportDailyRequests?: boolean;
   /** Account limit on chat requests per UTC day → `free-models-per-day` 429s. */
   dailyLimit?: number | null;
   /** `"data"`: `{data}`; `"paginated"`: `{data, total_count, links: {next}}`. */
@@ -229,6 +250,8 @@ export function startFakeOpenRouter(options: FakeOpenRouterOptions): Promise<Fak
   const requests: RecordedRequest[] = [];
   /** Chat requests counted by the account limits: epoch ms, oldest first. */
   let minuteWindow: number[] = [];
+  /** Chat requests counted by `accountWindow`: epoch ms, oldest first. */
+  let accountWindow: number[] = [];
   const dayCounts = new Map<string, number>();
   let genCounter = 0;
 
@@ -491,6 +514,7 @@ export function startFakeOpenRouter(options: FakeOpenRouterOptions): Promise<Fak
         byok_usage_weekly: 0,
         byok_usage_monthly: 0,
         is_free_tier: true,
+        ...dailyRequests(),
         is_provisioning_key: false,
         ...(opts.keyInfo ?? {}),
       },
@@ -508,6 +532,17 @@ export function startFakeOpenRouter(options: FakeOpenRouterOptions): Promise<Fak
     return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + 1);
   }
 
+  /** `free_model_daily_requests` of the key, as GET /key reports it (the UTC day so far). */
+  function dailyRequests(): Record<string, unknown> {
+    if (!(opts.reportDailyRequests ?? opts.dailyLimit != null)) return {};
+    const paid = opts.keyInfo?.is_free_tier === false;
+    const limit = opts.dailyLimit ?? (paid ? 1000 : 50);
+    const used = dayCounts.get(utcDay(now())) ?? 0;
+    return {
+      free_model_daily_requests: { limit, remaining: Math.max(0, limit - used), used },
+    };
+  }
+
   function perMinute429(limit: number, resetAt: number, t: number): Response {
     const retryAfter = String(Math.max(1, Math.ceil((resetAt - t) / 1000)));
     const headers = {
@@ -518,7 +553,7 @@ export function startFakeOpenRouter(options: FakeOpenRouterOptions): Promise<Fak
     return errorResponse(
       429,
       "Rate limit exceeded: free-models-per-min. ",
-      { headers, provider_name: null },
+      { headers, provider_name: null, ...limitSource("free-models-per-min") },
       { ...headers, "Retry-After": retryAfter },
     );
   }
@@ -532,14 +567,36 @@ export function startFakeOpenRouter(options: FakeOpenRouterOptions): Promise<Fak
     return errorResponse(
       429,
       "Rate limit exceeded: free-models-per-day. Add 10 credits to unlock 1000 free model requests per day",
-      { headers, provider_name: null },
+      { headers, provider_name: null, ...limitSource("free-models-per-day") },
       headers,
     );
   }
 
   /** A 429 when an account limit is reached; else counts the request (whatever it turns into). */
+  function limitSource(source: string): Record<string, string> {
+    return opts.limitSource === false ? {} : { limit_source: source };
+  }
+
+  /** The model's shared free capacity is spent (every user's requests to this :free model). */
+  function sharedCapacity429(model: string, t: number): Response {
+    const resetAt = (Math.floor(t / 60_000) + 1) * 60_000;
+    const headers = {
+      "X-RateLimit-Limit": "15",
+      "X-RateLimit-Remaining": "0",
+      "X-RateLimit-Reset": String(resetAt),
+    };
+    return errorResponse(
+      429,
+      `High demand for ${model} on OpenRouter – limited to 15 requests per minute. Please retry shortly.`,
+      { headers, provider_name: null, limit_source: "openrouter_shared_capacity" },
+      headers,
+    );
+  }
+
   function takeQuota(t: number): Response | null {
     minuteWindow = minuteWindow.filter((at) => at > t - 60_000);
+    const win = opts.accountWindow;
+    if (win) accountWindow = accountWindow.filter((at) => at > t - win.windowMs);
     const day = utcDay(t);
     const usedToday = dayCounts.get(day) ?? 0;
     if (opts.dailyLimit != null && usedToday >= opts.dailyLimit) {
@@ -548,7 +605,15 @@ export function startFakeOpenRouter(options: FakeOpenRouterOptions): Promise<Fak
     if (opts.rpmLimit != null && minuteWindow.length >= opts.rpmLimit) {
       return perMinute429(opts.rpmLimit, minuteWindow[0] + 60_000, t);
     }
+    if (win && accountWindow.length >= win.limit) {
+      return perMinute429(
+        win.limit,
+        accountWindow[accountWindow.length - win.limit] + win.windowMs,
+        t,
+      );
+    }
     minuteWindow.push(t);
+    if (win) accountWindow.push(t);
     dayCounts.set(day, usedToday + 1);
     return null;
   }
@@ -808,6 +873,8 @@ export function startFakeOpenRouter(options: FakeOpenRouterOptions): Promise<Fak
         return perMinute429(opts.rpmLimit ?? 20, (Math.floor(t / 60_000) + 1) * 60_000, t);
       case "account_429_day":
         return perDay429(opts.dailyLimit ?? 50, t);
+      case "shared_capacity_429":
+        return sharedCapacity429(model, t);
       case "http_500":
         return errorResponse(500, "Internal Server Error");
       case "http_502":
@@ -1067,6 +1134,7 @@ export function startFakeOpenRouter(options: FakeOpenRouterOptions): Promise<Fak
     },
     resetLimits() {
       minuteWindow = [];
+      accountWindow = [];
       dayCounts.clear();
     },
     close() {

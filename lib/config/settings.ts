@@ -189,6 +189,12 @@ export const SETTINGS = {
   }),
   scanOnStart: setting({ env: "OPENROUTER_SCOUT_SCAN_ON_START", default: true, schema: boolean }),
   rpm: setting({ env: "OPENROUTER_SCOUT_RPM", default: 20, schema: wholeNumber(1, 100_000) }),
+  // Free-model requests a UTC day a scan leaves unspent, for the user's own apps.
+  quotaReserve: setting({
+    env: "OPENROUTER_SCOUT_QUOTA_RESERVE",
+    default: 0,
+    schema: wholeNumber(0, 100_000),
+  }),
   adminToken: setting<string | null>({
     env: "OPENROUTER_SCOUT_ADMIN_TOKEN",
     default: null,

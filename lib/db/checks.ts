@@ -4,6 +4,8 @@ import {
   CHECK_STATUSES,
   type CheckResult,
   type CheckStatus,
+  type Fault,
+  FAULTS,
   type SkipReason,
 } from "../domain/check.ts";
 import { StoreError } from "./errors.ts";
@@ -39,6 +41,8 @@ export interface CheckRow {
   error: string | null;
   skip_reason: SkipReason | null;
   answer: string | null;
+  /** Who was at fault (FAULTS); null when ok, and for checks stored before blame existed. */
+  fault: Fault | null;
 }
 
 export interface CheckQuery {
@@ -53,7 +57,8 @@ export interface CheckQuery {
 }
 
 const CHECK_COLUMNS = `id, run_id, model_id, checked_at, status, ok, http_status, latency_ms,
-  ttft_ms, attempts, output_tokens, tokens_per_second, provider, error, skip_reason, answer`;
+  ttft_ms, attempts, output_tokens, tokens_per_second, provider, error, skip_reason, answer,
+  fault`;
 
 export function toCheckRow(r: Row): CheckRow {
   return {
@@ -74,7 +79,15 @@ export function toCheckRow(r: Row): CheckRow {
     error: strOrNull(r.error),
     skip_reason: strOrNull(r.skip_reason) as SkipReason | null,
     answer: strOrNull(r.answer),
+    fault: faultOrNull(r.fault),
   };
+}
+
+/** A stored fault, or null for anything else (older rows, a value from a newer version). */
+export function faultOrNull(value: unknown): Fault | null {
+  return typeof value === "string" && (FAULTS as readonly string[]).includes(value)
+    ? value as Fault
+    : null;
 }
 
 /**
@@ -125,12 +138,41 @@ export async function insertCheck(
     // A check's region is its run's: one source of truth, nothing more to pass around.
     sql: `INSERT INTO checks (run_id, model_id, checked_at, status, ok, http_status, latency_ms,
       ttft_ms, attempts, output_tokens, tokens_per_second, provider, error, skip_reason, answer,
-      region, source)
+      region, source, fault)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
-        (SELECT region FROM runs WHERE id = ?), ?) RETURNING id`,
-    args: [runId, ...checkValues(c), runId, source],
+        (SELECT region FROM runs WHERE id = ?), ?, ?) RETURNING id`,
+    args: [runId, ...checkValues(c), runId, source, faultValue(c)],
   }, ...checkRollupStatements(c)], "write");
   return num(rs.rows[0].id);
+}
+
+function faultValue(c: CheckResult): Fault | null {
+  if (c.status === "ok" || c.fault == null) return null;
+  if (!(FAULTS as readonly string[]).includes(c.fault)) {
+    throw new StoreError(`unknown fault ${JSON.stringify(c.fault)}`);
+  }
+  return c.fault;
+}
+
+/**
+ * Re-blames failed checks of a run once the whole run is known (an OpenRouter incident: most
+ * models failing alike at once). Ok checks keep no fault.
+ */
+export async function setChecksFault(
+  client: Client,
+  runId: number,
+  modelIds: readonly string[],
+  fault: Fault,
+): Promise<void> {
+  if (modelIds.length === 0) return;
+  if (!(FAULTS as readonly string[]).includes(fault)) {
+    throw new StoreError(`unknown fault ${JSON.stringify(fault)}`);
+  }
+  await client.execute({
+    sql: `UPDATE checks SET fault = ? WHERE run_id = ? AND status <> 'ok'
+      AND model_id IN (${modelIds.map(() => "?").join(", ")})`,
+    args: [fault, runId, ...modelIds],
+  });
 }
 
 /** Oldest first. With `limit`, the newest `limit` matches, still in ascending order. */

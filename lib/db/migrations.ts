@@ -231,6 +231,16 @@ export const MIGRATIONS: readonly Migration[] = [
     // Generated from lib/db/data_version.ts; shipped: freeze its text here if that changes.
     sql: DATA_VERSION_SCHEMA,
   },
+  {
+    version: 7,
+    name: "blame: who was at fault for each check, OpenRouter incidents per run",
+    sql: [
+      // model | upstream | shared_capacity | account | openrouter; NULL for ok (and older rows).
+      `ALTER TABLE checks ADD COLUMN fault TEXT`,
+      // One sentence when most models of the run failed alike at once (lib/scan/incident.ts).
+      `ALTER TABLE runs ADD COLUMN incident TEXT`,
+    ],
+  },
 ];
 
 export const LATEST_VERSION: number = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -21,6 +21,8 @@ export interface RunRow {
   heartbeat_at: number | null;
   /** OPENROUTER_SCOUT_REGION of the process that ran it; null when untagged. */
   region: string | null;
+  /** An OpenRouter incident seen during the run (most models failing alike), or null. */
+  incident: string | null;
 }
 
 export interface NewRun {
@@ -35,10 +37,11 @@ export interface RunEnd {
   status: RunStatus;
   finished_at: number;
   error?: string | null;
+  incident?: string | null;
 }
 
 const RUN_COLUMNS = `id, started_at, finished_at, status, "trigger", total_models, ok_count,
-  failed_count, skipped_count, error, pid, host, heartbeat_at, region`;
+  failed_count, skipped_count, error, pid, host, heartbeat_at, region, incident`;
 
 /** The per-run counts, recomputed from the checks table (the source of truth). */
 const COUNTS_FROM_CHECKS = `
@@ -65,6 +68,7 @@ export function toRunRow(r: Row): RunRow {
     host: strOrNull(r.host),
     heartbeat_at: numOrNull(r.heartbeat_at),
     region: strOrNull(r.region),
+    incident: strOrNull(r.incident),
   };
 }
 
@@ -104,9 +108,15 @@ export async function finishRun(client: Client, runId: number, r: RunEnd): Promi
     throw new StoreError(`unknown run status ${JSON.stringify(r.status)}`);
   }
   const rs = await client.execute({
-    sql: `UPDATE runs SET status = ?, finished_at = ?, error = ?, ${COUNTS_FROM_CHECKS}
-      WHERE id = ?`,
-    args: [r.status, intOrNull(r.finished_at), cleanTextOrNull(r.error), runId],
+    sql: `UPDATE runs SET status = ?, finished_at = ?, error = ?, incident = ?,
+      ${COUNTS_FROM_CHECKS} WHERE id = ?`,
+    args: [
+      r.status,
+      intOrNull(r.finished_at),
+      cleanTextOrNull(r.error),
+      cleanTextOrNull(r.incident ?? null),
+      runId,
+    ],
   });
   if (rs.rowsAffected === 0) throw new StoreError(`run ${runId} does not exist`);
 }

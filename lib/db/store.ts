@@ -1,7 +1,7 @@
 /** The Store: every write and basic read Scouter makes, bound to one libSQL client. */
 import type { Client } from "@libsql/client";
 import type { CatalogModel } from "../openrouter/types.ts";
-import type { CheckResult } from "../domain/check.ts";
+import type { CheckResult, Fault } from "../domain/check.ts";
 import * as bulk from "./bulk.ts";
 import type { BulkReport, BulkRun } from "./bulk.ts";
 import * as catalog from "./catalog.ts";
@@ -42,6 +42,8 @@ export interface Store {
   syncCatalog(free: CatalogModel[], at: number, runId: number | null): Promise<CatalogDiff>;
   /** Committed (durable against a process crash) when the promise resolves. */
   insertCheck(runId: number, c: CheckResult): Promise<number>;
+  /** Blames the failed checks of these models in the run on `fault` (an incident). */
+  setChecksFault(runId: number, modelIds: readonly string[], fault: Fault): Promise<void>;
   /** Finished runs and their checks in one transaction, rollups included (bulk.ts). */
   writeBulk(runs: readonly BulkRun[]): Promise<BulkReport>;
   /** Raw checks of runs already written, without rollups (bulk.ts). */
@@ -79,6 +81,7 @@ export function createStore(client: Client): Store {
     finishRun: (runId, r) => runs.finishRun(client, runId, r),
     syncCatalog: (free, at, runId) => catalog.syncCatalog(client, free, at, runId),
     insertCheck: (runId, c) => checks.insertCheck(client, runId, c),
+    setChecksFault: (runId, ids, fault) => checks.setChecksFault(client, runId, ids, fault),
     writeBulk: (r) => bulk.writeBulk(client, r),
     writeRawChecks: (rows) => bulk.writeRawChecks(client, rows),
     pruneChecks: (opts) => retention.pruneChecks(client, opts),

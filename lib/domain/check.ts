@@ -22,6 +22,15 @@ export type CheckStatus = typeof CHECK_STATUSES[number];
 /** Why a model was not measured. Only set when `status` is `skipped`. */
 export type SkipReason = "quota" | "auth" | "payment" | "shutdown";
 
+/**
+ * Who was at fault when a check did not end ok: the model itself, its upstream provider,
+ * OpenRouter's shared free capacity for the model, our account's limits, or OpenRouter itself
+ * (an outage seen across the scan). Null for an ok check or one stopped by a shutdown.
+ */
+export const FAULTS = ["model", "upstream", "shared_capacity", "account", "openrouter"] as const;
+
+export type Fault = typeof FAULTS[number];
+
 export interface CheckResult {
   model_id: string;
   status: CheckStatus;
@@ -42,6 +51,8 @@ export interface CheckResult {
   skip_reason: SkipReason | null;
   /** The first characters of the answer, for diagnosing `wrong_answer`. */
   answer: string | null;
+  /** Who was at fault (see FAULTS); unset or null when ok. Optional for older writers. */
+  fault?: Fault | null;
 }
 
 /** Runs as stored. `aborted` is a run stopped by the user (Ctrl-C, shutdown). */

@@ -88,6 +88,9 @@ function parseMetadata(value: unknown): OpenRouterError["metadata"] {
     }
     out.headers = headers;
   }
+  if ("limit_source" in value) {
+    out.limit_source = typeof value.limit_source === "string" ? value.limit_source : null;
+  }
   if ("reasons" in value) {
     out.reasons = Array.isArray(value.reasons)
       ? value.reasons.filter((r): r is string => typeof r === "string")

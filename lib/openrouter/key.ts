@@ -16,6 +16,12 @@ const KeyBody = z.looseObject({
     usage_daily: optNumber,
     rate_limit: z.object({ requests: z.number().finite(), interval: z.string() }).nullish()
       .catch(null),
+    // Free-model requests of the current UTC day; absent on older API versions.
+    free_model_daily_requests: z.object({
+      limit: z.number().int().nonnegative(),
+      remaining: z.number().int().nonnegative(),
+      used: z.number().int().nonnegative(),
+    }).nullish().catch(null),
   }),
 });
 
@@ -32,6 +38,13 @@ export function parseKeyInfo(body: unknown): KeyInfo | null {
     usage_daily: d.usage_daily ?? null,
     rate_limit: d.rate_limit
       ? { requests: d.rate_limit.requests, interval: d.rate_limit.interval }
+      : null,
+    free_model_daily_requests: d.free_model_daily_requests
+      ? {
+        limit: d.free_model_daily_requests.limit,
+        remaining: d.free_model_daily_requests.remaining,
+        used: d.free_model_daily_requests.used,
+      }
       : null,
   };
 }

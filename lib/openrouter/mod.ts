@@ -25,3 +25,4 @@ export { applyJsonBody } from "./chat_json.ts";
 export { emptyReply } from "./chat_reply.ts";
 export { buildChatBody } from "./chat_request.ts";
 export { parseChatStreamText } from "./chat_stream.ts";
+export { header as rateLimitHeader, readRateLimitHeaders } from "./rate_limit_headers.ts";

@@ -41,6 +41,26 @@ export interface KeyInfo {
   usage_daily: number | null;
   /** The older `rate_limit` object (`{requests: 50, interval: "10s"}`), when sent. */
   rate_limit?: { requests: number; interval: string } | null;
+  /**
+   * Free-model (`:free`) requests of the current UTC day, as OpenRouter counts them (failed ones
+   * too); resets at UTC midnight. The limit depends on the credits ever bought, not on
+   * `is_free_tier`. Null or unset when the API does not report it.
+   */
+  free_model_daily_requests?: FreeModelDailyRequests | null;
+}
+
+export interface FreeModelDailyRequests {
+  limit: number;
+  remaining: number;
+  used: number;
+}
+
+/** X-RateLimit-* as a response (headers, or an error's `metadata.headers`) carried them. */
+export interface RateLimitHeaders {
+  limit: number | null;
+  remaining: number | null;
+  /** Epoch milliseconds when the window resets. */
+  resetAt: number | null;
 }
 
 /** OpenRouter's error object: `{"error": {"message", "code", "metadata"}}`. */
@@ -55,6 +75,12 @@ export interface OpenRouterError {
     headers?: Record<string, string>;
     reasons?: string[];
     flagged_input?: string;
+    /**
+     * Which limit refused a 429, when OpenRouter says: `free-models-per-min`,
+     * `free-models-per-day`, `openrouter_free_tier_*` (the account's), or
+     * `openrouter_shared_capacity` (the model's shared free capacity).
+     */
+    limit_source?: string | null;
     [key: string]: unknown;
   } | null;
 }

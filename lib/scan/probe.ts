@@ -1,8 +1,9 @@
 import type { CatalogModel, ChatReply, ChatRequest } from "../openrouter/types.ts";
 import { expectedAnswer } from "./answer.ts";
 import { backoffMs } from "./backoff.ts";
-import type { CheckResult, SkipReason } from "../domain/check.ts";
-import { classify } from "./classify.ts";
+import type { CheckResult, Fault, SkipReason } from "../domain/check.ts";
+import { readRateLimitHeaders } from "../openrouter/rate_limit_headers.ts";
+import { afterKeyRecheck, classify, type Verdict } from "./classify.ts";
 import type { Clock } from "./clock.ts";
 import type { Pacer } from "./pacer.ts";
 import { buildChatRequest } from "./request.ts";
@@ -29,6 +30,11 @@ export interface ProbeContext {
   /** Aborted on shutdown: probes end at once, unmeasured models are `skipped`. */
   signal: AbortSignal;
   log: (message: string) => void;
+  /**
+   * GET /key again after a chat 401: true when it still accepts the key (then the 401 was
+   * OpenRouter's own trouble, not a bad key). Shared by the probes; unset: the 401 is believed.
+   */
+  recheckKey?: () => Promise<boolean>;
 }
 
 /**
@@ -52,7 +58,12 @@ export async function probeModel(model: CatalogModel, ctx: ProbeContext): Promis
   while (true) {
     if (ctx.signal.aborted) return skipped(model.id, ctx, "shutdown", attempts);
     if (ctx.stop.reason) return skipped(model.id, ctx, ctx.stop.reason, attempts);
-    if (!await ctx.pacer.acquire(ctx.signal)) return skipped(model.id, ctx, "shutdown", attempts);
+    const grantedAt = await ctx.pacer.acquireAt(ctx.signal);
+    if (grantedAt === null) {
+      if (ctx.signal.aborted) return skipped(model.id, ctx, "shutdown", attempts);
+      stopScan(ctx, "quota", quotaSpent(ctx));
+      return skipped(model.id, ctx, "quota", attempts);
+    }
     if (ctx.stop.reason) return skipped(model.id, ctx, ctx.stop.reason, attempts);
 
     const checkedAt = ctx.clock.now();
@@ -61,22 +72,43 @@ export async function probeModel(model: CatalogModel, ctx: ProbeContext): Promis
       AbortSignal.any([ctx.signal, AbortSignal.timeout(ctx.timeoutMs)]),
     );
     if (ctx.signal.aborted) return skipped(model.id, ctx, "shutdown", attempts);
-    const verdict = classify(reply, expected, ctx.clock.now());
+    let verdict: Verdict = classify(reply, expected, ctx.clock.now());
     // An account limit never reached the model: it is not one of the model's attempts.
     if (verdict.kind !== "account_limit") attempts++;
 
+    if (verdict.kind === "key_rejected" && verdict.reason === "auth" && ctx.recheckKey) {
+      verdict = afterKeyRecheck(verdict, await ctx.recheckKey());
+    }
     if (verdict.kind === "key_rejected") {
       stopScan(ctx, verdict.reason, `OpenRouter refused the key: ${verdict.error}`);
       return skipped(model.id, ctx, verdict.reason, attempts);
     }
     if (verdict.kind === "account_limit") {
       if (verdict.scope === "day" || minutePauses >= MAX_MINUTE_PAUSES) {
+        if (verdict.scope === "day" && verdict.limit !== null) {
+          // What GET /key would say now: nothing left until midnight.
+          ctx.pacer.quota.record(
+            { limit: verdict.limit, remaining: 0, used: verdict.limit },
+            ctx.clock.now(),
+          );
+        }
         stopScan(ctx, "quota", `daily free-model quota used up: ${verdict.error}`);
         return skipped(model.id, ctx, "quota", attempts);
       }
-      // Not the model's fault: hold every probe until the limit lifts, then ask again.
+      // Not the model's fault: hold every probe until the limit lifts, keep to the limit the
+      // 429 taught from then on, and ask again.
       minutePauses++;
       const now = ctx.clock.now();
+      if (verdict.limit !== null) {
+        const before = ctx.pacer.learned;
+        const learned = ctx.pacer.learn(verdict.limit, verdict.resetAt, grantedAt);
+        if (before?.limit !== learned.limit || before.windowMs !== learned.windowMs) {
+          ctx.log(
+            `account limit learned: ${learned.limit} requests per ` +
+              `${Math.round(learned.windowMs / 100) / 10} s; every probe keeps to it`,
+          );
+        }
+      }
       const until = Math.min(verdict.resetAt ?? now + 60_000, now + MAX_MINUTE_PAUSE_MS);
       ctx.log(
         `account per-minute limit reached; pausing ${Math.ceil((until - now) / 1000)} s`,
@@ -84,6 +116,7 @@ export async function probeModel(model: CatalogModel, ctx: ProbeContext): Promis
       ctx.pacer.pauseUntil(Math.max(until, now + 1_000));
       continue;
     }
+    if (verdict.status === "ok") holdIfWindowSpent(reply, ctx);
     if (verdict.retryable && retries < ctx.maxRetries) {
       retries++;
       await ctx.clock.sleep(backoffMs(retries, ctx.random, ctx.backoffBaseMs), ctx.signal);
@@ -103,8 +136,30 @@ export async function probeModel(model: CatalogModel, ctx: ProbeContext): Promis
       error: verdict.error,
       skip_reason: null,
       answer: reply.text === "" ? null : reply.text.slice(0, 200),
+      fault: verdict.fault,
     };
   }
+}
+
+/**
+ * A good answer that says the account's window is used up (X-RateLimit-Remaining: 0) holds
+ * every probe until its reset, instead of spending a request on the 429 that would follow.
+ */
+function holdIfWindowSpent(reply: ChatReply, ctx: ProbeContext): void {
+  const rl = readRateLimitHeaders(reply);
+  const now = ctx.clock.now();
+  if (rl?.remaining === 0 && rl.resetAt !== null && rl.resetAt > now) {
+    ctx.pacer.pauseUntil(Math.min(rl.resetAt, now + MAX_MINUTE_PAUSE_MS));
+  }
+}
+
+function quotaSpent(ctx: ProbeContext): string {
+  const q = ctx.pacer.quota.snapshot(ctx.clock.now());
+  if (!q) return "the day's free-model quota is spent";
+  const kept = q.remaining;
+  return `the day's free-model quota is spent: ${q.used} of ${q.limit} used` +
+    (kept > 0 ? `, ${kept} kept back (OPENROUTER_SCOUT_QUOTA_RESERVE)` : "") +
+    `; resets ${q.resets_at}`;
 }
 
 /** Output tokens over the whole attempt (reasoning tokens included, as usage counts them). */
@@ -141,5 +196,11 @@ export function skipped(
     error: reason === "shutdown" ? "scan stopped before this model was checked" : ctx.stop.detail,
     skip_reason: reason,
     answer: null,
+    fault: skipFault(reason),
   };
+}
+
+/** A skip is the account's doing, except a shutdown, which is nobody's fault. */
+function skipFault(reason: SkipReason): Fault | null {
+  return reason === "shutdown" ? null : "account";
 }

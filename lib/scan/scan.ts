@@ -3,6 +3,7 @@ import { explainStoreError } from "../db/errors.ts";
 import { filterModels, freeModels } from "../openrouter/catalog.ts";
 import type { CatalogModel, KeyInfo } from "../openrouter/types.ts";
 import type { CheckResult, RunTrigger, SkipReason } from "../domain/check.ts";
+import { detectIncident } from "./incident.ts";
 import type { Clock } from "./clock.ts";
 import { HEARTBEAT_MS } from "./liveness.ts";
 import { catalogLines } from "./catalog_lines.ts";
@@ -19,6 +20,8 @@ export interface ScanOutcome {
   finished_at: string;
   /** Why the scan failed or stopped early; null when it completed. */
   error: string | null;
+  /** Most models failing alike at once: OpenRouter's trouble (lib/scan/incident.ts); else null. */
+  incident: string | null;
   results: CheckResult[];
 }
 
@@ -35,6 +38,8 @@ export interface ScanSettings {
   region?: string | null;
   /** Only these exact ids (the spread schedule's turn, lib/planner/spread.ts); unset: all. */
   onlyModelIds?: readonly string[] | null;
+  /** OPENROUTER_SCOUT_QUOTA_RESERVE: free requests a UTC day left to the user's own apps. */
+  quotaReserve?: number;
 }
 
 export interface ScanProgress {
@@ -73,8 +78,12 @@ export interface ScanDeps {
   catalogTimeoutMs?: number;
 }
 
-/** Free requests a day: 50 on a free account, 1000 once 10 credits were bought. */
+/**
+ * Free requests a day: GET /key's `free_model_daily_requests.limit`; without it the tier's
+ * guess, 50 on a free account and 1000 once 10 credits were bought.
+ */
 export function dailyFreeBudget(key: KeyInfo): number {
+  if (key.free_model_daily_requests) return key.free_model_daily_requests.limit;
   return key.is_free_tier === false ? 1000 : 50;
 }
 
@@ -117,6 +126,7 @@ export async function runScan(settings: ScanSettings, deps: ScanDeps): Promise<S
     started_at: new Date(startedAt).toISOString(),
     finished_at: new Date(finishedAt).toISOString(),
     error: end.error,
+    incident: end.incident ?? null,
     results,
   };
 }
@@ -124,6 +134,7 @@ export async function runScan(settings: ScanSettings, deps: ScanDeps): Promise<S
 interface RunEnd {
   status: ScanStatus;
   error: string | null;
+  incident?: string | null;
 }
 
 async function scanModels(
@@ -138,9 +149,25 @@ async function scanModels(
   const stop: ScanStop = { reason: null, detail: null };
   const timeoutMs = settings.timeoutSeconds * 1000;
 
+  const pacer = deps.pacer ?? createPacer({
+    rpm: settings.rpm,
+    delayMs: settings.requestDelaySeconds * 1000,
+    clock,
+  });
+  pacer.quota.setReserve(settings.quotaReserve ?? 0);
+  const readKey = async (): Promise<KeyInfo> => {
+    const info = await openrouter.getKey(
+      AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]),
+    );
+    if (info.free_model_daily_requests) {
+      pacer.quota.record(info.free_model_daily_requests, clock.now());
+    }
+    return info;
+  };
+
   let key: KeyInfo | null = null;
   try {
-    key = await openrouter.getKey(AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]));
+    key = await readKey();
   } catch (err) {
     const status = (err as { status?: number }).status;
     if (status === 401 || status === 402) {
@@ -187,7 +214,7 @@ async function scanModels(
     };
   }
   await store.setRunTotal(runId, selected.length);
-  if (key) logBudget(key, selected.length, settings.maxRetries, log);
+  if (key) logBudget(key, pacer.quota.left(clock.now()), selected.length, settings, log);
 
   const progress: ScanProgress = {
     done: 0,
@@ -209,11 +236,7 @@ async function scanModels(
 
   const ctx = {
     chat: openrouter.chat,
-    pacer: deps.pacer ?? createPacer({
-      rpm: settings.rpm,
-      delayMs: settings.requestDelaySeconds * 1000,
-      clock,
-    }),
+    pacer,
     clock,
     random: deps.random ?? Math.random,
     prompt: settings.prompt,
@@ -223,6 +246,7 @@ async function scanModels(
     stop,
     signal,
     log,
+    recheckKey: keyRechecker(readKey, clock, log),
   };
 
   let next = 0;
@@ -245,8 +269,69 @@ async function scanModels(
   const crash = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
   if (crash) throw crash.reason;
 
-  if (signal.aborted) return { status: "aborted", error: "stopped before every model was checked" };
-  return { status: statusFor(stop.reason), error: stop.detail };
+  const incident = await recordIncident(runId, results, store, log);
+  if (signal.aborted) {
+    return { status: "aborted", error: "stopped before every model was checked", incident };
+  }
+  if (key && stop.reason !== "auth" && stop.reason !== "payment") await readKeyAfter(readKey, log);
+  return { status: statusFor(stop.reason), error: stop.detail, incident };
+}
+
+/** Most models failing alike at once: those checks become OpenRouter's fault, the run says so. */
+async function recordIncident(
+  runId: number,
+  results: CheckResult[],
+  store: Store,
+  log: (m: string) => void,
+): Promise<string | null> {
+  const incident = detectIncident(results);
+  if (!incident) return null;
+  const ids = new Set(incident.modelIds);
+  for (const r of results) if (ids.has(r.model_id)) r.fault = "openrouter";
+  await store.setChecksFault(runId, incident.modelIds, "openrouter");
+  log(incident.text);
+  return incident.text;
+}
+
+/** GET /key after the scan: the day's count as OpenRouter has it now, for the next scan. */
+async function readKeyAfter(readKey: () => Promise<KeyInfo>, log: (m: string) => void) {
+  try {
+    const q = (await readKey()).free_model_daily_requests;
+    if (q) log(`free-model requests left today: ${q.remaining} of ${q.limit}`);
+  } catch (err) {
+    log(`could not read the key's limits after the scan (GET /key): ${(err as Error).message}`);
+  }
+}
+
+/** How long one GET /key re-check answers for every 401 that arrives meanwhile. */
+const RECHECK_REUSE_MS = 10_000;
+
+/**
+ * After a chat 401, GET /key again: false only when it refuses the key too (401/402). One
+ * re-check at a time, its answer reused for a few seconds, so a burst of 401s costs one.
+ */
+function keyRechecker(
+  readKey: () => Promise<KeyInfo>,
+  clock: Clock,
+  log: (m: string) => void,
+): () => Promise<boolean> {
+  let last: { at: number; answer: Promise<boolean> } | null = null;
+  return () => {
+    const now = clock.now();
+    if (last && now - last.at < RECHECK_REUSE_MS) return last.answer;
+    const answer = readKey().then(
+      () => {
+        log("a chat request got 401 but GET /key accepts the key: OpenRouter's trouble, going on");
+        return true;
+      },
+      (err) => {
+        const status = (err as { status?: number }).status;
+        return status !== 401 && status !== 402;
+      },
+    );
+    last = { at: now, answer };
+    return answer;
+  };
 }
 
 /**
@@ -257,13 +342,29 @@ function answersInText(model: CatalogModel): boolean {
   return model.output_modalities.length === 0 || model.output_modalities.includes("text");
 }
 
-function logBudget(key: KeyInfo, models: number, maxRetries: number, log: (m: string) => void) {
+function logBudget(
+  key: KeyInfo,
+  left: number | null,
+  models: number,
+  settings: ScanSettings,
+  log: (m: string) => void,
+) {
   const budget = dailyFreeBudget(key);
+  const sends = `this scan sends ${models} to ${models * (1 + settings.maxRetries)}`;
+  const q = key.free_model_daily_requests;
+  if (q && left !== null) {
+    const reserve = settings.quotaReserve ?? 0;
+    log(
+      `daily free-model quota: ${q.remaining} of ${q.limit} requests left today (GET /key)` +
+        (reserve > 0 ? `, ${reserve} kept back` : "") + `; ${sends}`,
+    );
+    if (models > left) {
+      log(`warning: only ${left} requests may be sent; the models beyond are skipped (quota)`);
+    }
+    return;
+  }
   const tier = key.is_free_tier === false ? "credits bought" : "free tier";
-  log(
-    `daily free-model budget: ${budget} requests (${tier}); ` +
-      `this scan sends ${models} to ${models * (1 + maxRetries)}`,
-  );
+  log(`daily free-model budget: ${budget} requests (${tier}, estimated); ${sends}`);
   if (models > budget) log(`warning: ${models} models exceed the daily budget of ${budget}`);
 }
 

@@ -13,5 +13,6 @@ export function scanSettingsOf(config: Config): ScanSettings {
     modelIdContains: config.modelIdContains,
     maxModels: config.maxModels,
     region: config.region,
+    quotaReserve: config.quotaReserve,
   };
 }

@@ -23,6 +23,7 @@ Deno.test("runs: start, total, finish with counts from checks; newest first", as
       host: "box",
       heartbeat_at: 1_000,
       region: null,
+      incident: null,
     });
     await store.setRunTotal(first, 5);
     const statuses = ["ok", "ok", "timeout", "rate_limited", "skipped"] as const;

@@ -622,6 +622,7 @@ Deno.test("getKey: normalised, label dropped", async () => {
         usage: 0,
         usage_daily: 0.5,
         rate_limit: null,
+        free_model_daily_requests: null,
       });
       assert.equal(fake.requests[0].path, "/api/v1/key");
       assert.ok(!JSON.stringify(info).includes(KEY.slice(0, 12)));

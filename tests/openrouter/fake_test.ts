@@ -211,7 +211,7 @@ Deno.test("fake: close() ends hanging and slow requests at once", async () => {
 });
 
 Deno.test("fake: every behaviour answers (and the list is complete)", async () => {
-  assert.equal(new Set(ALL_BEHAVIORS).size, 28);
+  assert.equal(new Set(ALL_BEHAVIORS).size, 29);
   // These two never finish by design (the client must time out or notice the stall).
   const endless = new Set(["hang", "stall"]);
   const models: FakeModelSpec[] = ALL_BEHAVIORS.filter((b) => !endless.has(b)).map((b) => ({

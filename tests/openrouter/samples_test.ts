@@ -115,6 +115,7 @@ Deno.test("sample: older /auth/key body → KeyInfo without the label", () => {
     usage: 0.1015644762,
     usage_daily: null,
     rate_limit: { requests: 50, interval: "10s" },
+    free_model_daily_requests: null,
   });
   assert.ok(!JSON.stringify(info).includes("sk-or"));
   assert.equal(parseKeyInfo({ nope: 1 }), null);
@@ -125,6 +126,7 @@ Deno.test("sample: older /auth/key body → KeyInfo without the label", () => {
     usage: null,
     usage_daily: null,
     rate_limit: null,
+    free_model_daily_requests: null,
   });
 });
 

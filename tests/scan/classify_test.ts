@@ -36,6 +36,7 @@ Deno.test("answers: ok, wrong_answer, empty_response (reasoning-only included)",
     status: "ok",
     retryable: false,
     error: null,
+    fault: null,
   });
   const wrong = classify(reply({ text: "Sure! OK" }), "OK", NOW);
   assert.equal(wrong.kind === "check" && wrong.status, "wrong_answer");
@@ -72,6 +73,7 @@ Deno.test("a per-minute 429 is an account limit; Retry-After is used without a r
     kind: "account_limit",
     scope: "minute",
     resetAt: NOW + 7000,
+    limit: 20,
     error: error.message,
   });
 });
