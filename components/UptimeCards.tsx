@@ -1,7 +1,7 @@
 /** A model's uptime over 24 h, 7 d, 30 d, 90 d and 1 year, with the checks behind each number. */
 import { type Range, RANGES, type RangeStats } from "../lib/stats/types.ts";
 import { Card } from "../islands/card.tsx";
-import { formatMs, formatUptime } from "../islands/format.ts";
+import { formatMs, formatUptime, uptimeTone } from "../islands/format.ts";
 
 const RANGE_TITLE: Record<Range, string> = {
   "24h": "Uptime 24 h",
@@ -11,21 +11,18 @@ const RANGE_TITLE: Record<Range, string> = {
   "1y": "Uptime 1 year",
 };
 
-function tone(uptime: number | null): string {
-  if (uptime === null) return "text-slate-400 dark:text-slate-500";
-  if (uptime >= 99) return "text-emerald-700 dark:text-emerald-400";
-  if (uptime >= 95) return "";
-  if (uptime >= 80) return "text-amber-700 dark:text-amber-400";
-  return "text-red-700 dark:text-red-400";
-}
-
 export function UptimeCards({ stats }: { stats: Record<Range, RangeStats> }) {
   return (
     <div class="grid grid-cols-2 gap-3 lg:grid-cols-5">
       {RANGES.map((r) => {
         const s = stats[r];
         return (
-          <Card key={r} title={RANGE_TITLE[r]} value={formatUptime(s.uptime)} tone={tone(s.uptime)}>
+          <Card
+            key={r}
+            title={RANGE_TITLE[r]}
+            value={formatUptime(s.uptime)}
+            tone={uptimeTone(s.uptime)}
+          >
             <p class="tabular-nums">
               {s.checks} checks · {s.failed} failed
               {s.skipped > 0 && ` · ${s.skipped} skipped`}

@@ -18,6 +18,15 @@ export function formatUptime(percent: number | null): string {
   return `${Number.isInteger(rounded) ? rounded.toFixed(0) : rounded.toFixed(1)} %`;
 }
 
+/** The text colour of an uptime: green from 99 %, plain from 95 %, amber from 80 %, red below. */
+export function uptimeTone(percent: number | null): string {
+  if (percent === null) return "text-slate-400 dark:text-slate-500";
+  if (percent >= 99) return "text-emerald-700 dark:text-emerald-400";
+  if (percent >= 95) return "";
+  if (percent >= 80) return "text-amber-700 dark:text-amber-400";
+  return "text-red-700 dark:text-red-400";
+}
+
 /** "1 check", "3 checks": a count and its noun, in the singular only for one. */
 export function plural(n: number, word: string): string {
   return `${formatCount(n)} ${word}${n === 1 ? "" : "s"}`;

@@ -11,17 +11,10 @@ import {
   formatUptime,
   formatUtc,
   modelHref,
+  uptimeTone,
 } from "./format.ts";
 import { HealthBadge } from "./health_badge.tsx";
 import type { ModelRow } from "./model_table_state.ts";
-
-function uptimeClass(uptime: number | null): string {
-  if (uptime === null) return "text-slate-400 dark:text-slate-500";
-  if (uptime >= 99) return "text-emerald-700 dark:text-emerald-400";
-  if (uptime >= 95) return "";
-  if (uptime >= 80) return "text-amber-700 dark:text-amber-400";
-  return "text-red-700 dark:text-red-400";
-}
 
 const NUM = "px-3 py-2 text-right tabular-nums whitespace-nowrap";
 const MUTED = "text-slate-400 dark:text-slate-500";
@@ -64,8 +57,8 @@ export function ModelTableRow({ row, now }: { row: ModelRow; now: number }) {
           {row.is_router && <Tag>router</Tag>}
         </div>
       </th>
-      <td class={`${NUM} ${uptimeClass(row.uptime_24h)}`}>{formatUptime(row.uptime_24h)}</td>
-      <td class={`${NUM} ${uptimeClass(row.uptime_7d)}`}>{formatUptime(row.uptime_7d)}</td>
+      <td class={`${NUM} ${uptimeTone(row.uptime_24h)}`}>{formatUptime(row.uptime_24h)}</td>
+      <td class={`${NUM} ${uptimeTone(row.uptime_7d)}`}>{formatUptime(row.uptime_7d)}</td>
       <td class={`${NUM} ${row.p50_latency_24h === null ? MUTED : ""}`}>
         {formatMs(row.p50_latency_24h)}
       </td>

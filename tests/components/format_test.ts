@@ -8,6 +8,7 @@ import {
   formatUtc,
   modelHref,
   plural,
+  uptimeTone,
 } from "../../islands/format.ts";
 import { modelIdFromPath } from "../../routes/pages/model.tsx";
 
@@ -17,6 +18,16 @@ Deno.test("uptime: null is 'no data', never 0 %", () => {
   assert.equal(formatUptime(100), "100 %");
   assert.equal(formatUptime(99.54), "99.5 %");
   assert.equal(formatUptime(95.0), "95 %");
+});
+
+Deno.test("uptime tone: green from 99 %, plain from 95 %, amber from 80 %, red below, muted for none", () => {
+  assert.match(uptimeTone(99), /emerald/);
+  assert.equal(uptimeTone(98.9), "");
+  assert.equal(uptimeTone(95), "");
+  assert.match(uptimeTone(94.9), /amber/);
+  assert.match(uptimeTone(80), /amber/);
+  assert.match(uptimeTone(79.9), /red/);
+  assert.match(uptimeTone(null), /slate-400/);
 });
 
 Deno.test("latencies, counts, durations and times", () => {
