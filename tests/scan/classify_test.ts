@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { ChatReply, OpenRouterError } from "../../lib/openrouter/types.ts";
-import { classify } from "../../lib/scan/classify.ts";
+import { afterKeyRecheck, classify } from "../../lib/scan/classify.ts";
 
 const FIXTURES = new URL("../fixtures/openrouter/", import.meta.url);
 const NOW = Date.UTC(2026, 4, 20, 12);
@@ -156,4 +156,65 @@ Deno.test("transport failures: timeout, network_error, invalid_response", () => 
   assert.ok(t.kind === "check" && t.status === "timeout" && t.retryable);
   assert.ok(n.kind === "check" && n.status === "network_error" && n.retryable);
   assert.ok(m.kind === "check" && m.status === "invalid_response" && !m.retryable);
+});
+
+Deno.test("limit_source decides the 429: shared capacity is the model's, the account's pause", () => {
+  const shared = (metadata: OpenRouterError["metadata"], message = "Rate limited") =>
+    classify(
+      reply({ http_status: 429, error: { message, code: 429, metadata }, error_in: "body" }),
+      "OK",
+      NOW,
+    );
+  const headers = { "X-RateLimit-Limit": "15", "X-RateLimit-Remaining": "0" };
+  const bySource = shared({ limit_source: "openrouter_shared_capacity", headers });
+  assert.ok(bySource.kind === "check" && bySource.status === "rate_limited");
+  assert.equal(bySource.fault, "shared_capacity");
+  assert.equal(bySource.retryable, false);
+  // Without limit_source, the message says it (it carries X-RateLimit-* and no provider).
+  const byMessage = shared(
+    { headers, provider_name: null },
+    "High demand for x/y:free on OpenRouter – limited to 15 requests per minute.",
+  );
+  assert.ok(byMessage.kind === "check" && byMessage.fault === "shared_capacity");
+  const day = shared({ limit_source: "openrouter_free_tier_daily", headers });
+  assert.ok(day.kind === "account_limit" && day.scope === "day");
+  const minute = shared({ limit_source: "free-models-per-min", headers });
+  assert.ok(minute.kind === "account_limit" && minute.scope === "minute" && minute.limit === 15);
+});
+
+Deno.test("every failed verdict names who was at fault", () => {
+  const fault = (over: Partial<ChatReply>) => {
+    const v = classify(reply(over), "OK", NOW);
+    return v.kind === "check" ? v.fault : v.kind;
+  };
+  const provider: OpenRouterError = {
+    message: "Provider returned error",
+    code: 502,
+    metadata: { raw: "reset", provider_name: "Chutes" },
+  };
+  assert.equal(fault({ text: "OK" }), null);
+  assert.equal(fault({ text: "nope" }), "model");
+  assert.equal(fault({ http_status: 404 }), "model");
+  assert.equal(fault({ http_status: 502, error: provider, error_in: "body" }), "upstream");
+  assert.equal(fault({ http_status: 500 }), "openrouter");
+  assert.equal(
+    fault({ http_status: null, failure: { kind: "network", message: "refused" } }),
+    "openrouter",
+  );
+  assert.equal(
+    fault({ http_status: 429, error: { ...provider, code: 429 }, error_in: "body" }),
+    "upstream",
+  );
+});
+
+Deno.test("a 401 is the key's only when GET /key refuses it too", () => {
+  const verdict = classify(reply({ http_status: 401 }), "OK", NOW);
+  assert.ok(verdict.kind === "key_rejected");
+  const outage = afterKeyRecheck(verdict, true);
+  assert.ok(outage.kind === "check" && outage.status === "unavailable" && outage.retryable);
+  assert.equal(outage.fault, "openrouter");
+  assert.deepEqual(afterKeyRecheck(verdict, false), verdict);
+  const payment = classify(reply({ http_status: 402 }), "OK", NOW);
+  assert.ok(payment.kind === "key_rejected");
+  assert.deepEqual(afterKeyRecheck(payment, true), payment, "402 is not OpenRouter's outage");
 });
