@@ -1,7 +1,9 @@
 /**
  * Web benchmark: a database filled by real scans of the fake OpenRouter (`--models` models,
  * `--scans` scans), the real server (`main.ts serve`) in its own process, and a plain HTTP
- * client timing `/`, `/models/{id}` and the API. Prints figures; asserts nothing.
+ * client timing `/`, `/models/{id}` and the API one request at a time: p50/p95/p99, requests/s,
+ * a revalidation's p50 (If-None-Match → 304) and the body in each encoding, per path. Prints
+ * figures; asserts nothing (`deno task load` measures under concurrent load with wrk).
  *
  *   deno task bench:web [--models 30] [--scans 5] [--requests 200]
  */
@@ -54,17 +56,45 @@ const paths = [
   "/api/models",
   `/api/models/${models[1].id}/history`,
 ];
-for (const path of paths) {
+// Per path: sequential requests (all but the first served from the response cache), the
+// same with If-None-Match (304s), and the body's size in each encoding.
+console.log(
+  `${"path".padEnd(40)} ${"p50".padStart(8)} ${"p95".padStart(8)} ${"p99".padStart(8)} ${
+    "req/s".padStart(6)
+  } ${"304 p50".padStart(8)}  bytes: identity / gzip / br`,
+);
+const timed = async (path: string, headers: Record<string, string>) => {
   const times: number[] = [];
+  const started = performance.now();
   for (let i = 0; i < Number(values.requests); i++) {
     const t = performance.now();
-    const res = await fetch(base + path);
+    const res = await fetch(base + path, { headers });
     await res.arrayBuffer();
     times.push(performance.now() - t);
   }
+  const perSecond = Math.round(times.length / ((performance.now() - started) / 1000));
   times.sort((a, b) => a - b);
-  const q = (p: number) => (percentile(times, p * 100) ?? NaN).toFixed(1);
-  console.log(`${path.padEnd(40)} p50 ${q(0.5)} ms  p95 ${q(0.95)} ms  p99 ${q(0.99)} ms`);
+  return { q: (p: number) => (percentile(times, p * 100) ?? NaN).toFixed(1), perSecond };
+};
+// fetch decodes bodies: the size on the wire is the Content-Length the server sent.
+const size = async (path: string, encoding: string) => {
+  const res = await fetch(base + path, { headers: { "accept-encoding": encoding } });
+  await res.arrayBuffer();
+  return Number(res.headers.get("content-length") ?? NaN);
+};
+for (const path of paths) {
+  const browser = { "accept-encoding": "gzip, deflate, br" };
+  const plain = await timed(path, browser);
+  const etag = (await fetch(base + path, { headers: browser })).headers.get("etag") ?? "";
+  const revalidated = await timed(path, { ...browser, "if-none-match": etag });
+  const sizes = [await size(path, "identity"), await size(path, "gzip"), await size(path, "br")];
+  console.log(
+    `${path.padEnd(40)} ${`${plain.q(0.5)} ms`.padStart(8)} ${`${plain.q(0.95)} ms`.padStart(8)} ${
+      `${plain.q(0.99)} ms`.padStart(8)
+    } ${String(plain.perSecond).padStart(6)} ${`${revalidated.q(0.5)} ms`.padStart(8)}  ${
+      sizes.join(" / ")
+    }${etag ? "" : "  (no ETag)"}`,
+  );
 }
 
 // The weight of `/`: HTML, and the CSS and JS it loads (ECharts is loaded lazily after hydration).
