@@ -9,7 +9,7 @@ import { eventJson } from "../../lib/alerts/format.ts";
 import { ALERT_KINDS, type AlertKind } from "../../lib/domain/alerts.ts";
 import { listAlertEvents } from "../../lib/db/alert_events.ts";
 import type { AppDeps } from "../../lib/web/deps.ts";
-import { ErrorSchema, TimeParam } from "./schemas/shared.ts";
+import { badRequest, jsonResponse, TimeParam } from "./schemas/shared.ts";
 
 export const EVENTS_LIMIT = { min: 1, max: 500, def: 50 } as const;
 export const FEED_ENTRIES = 50;
@@ -73,14 +73,8 @@ export const eventsRoute = createRoute({
     "OPENROUTER_SCOUT_ALERT_EXPIRY_DAYS). One event per state change.",
   request: { query: EventsQuery },
   responses: {
-    200: {
-      content: { "application/json": { schema: AlertEventSchema.array() } },
-      description: "The events.",
-    },
-    400: {
-      content: { "application/json": { schema: ErrorSchema } },
-      description: "A parameter is invalid; the message names it.",
-    },
+    200: jsonResponse(AlertEventSchema.array(), "The events."),
+    400: badRequest,
   },
 });
 

@@ -5,7 +5,7 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { CheckRow } from "../../lib/db/store.ts";
 import type { AppDeps } from "../../lib/web/deps.ts";
-import { ErrorSchema, TimeParam as time } from "./schemas/shared.ts";
+import { errorResponse, TimeParam as time, unknownModel } from "./schemas/shared.ts";
 
 export const EXPORT_MAX_ROWS = 100_000;
 export const EXPORT_MAX_SPAN_MS = 400 * 86_400_000;
@@ -70,14 +70,10 @@ export const exportRoute = createRoute({
       },
       description: `The checks, oldest first (at most ${EXPORT_MAX_ROWS}).`,
     },
-    400: {
-      content: { "application/json": { schema: ErrorSchema } },
-      description: "A parameter is invalid, or the range is too large; the message says which.",
-    },
-    404: {
-      content: { "application/json": { schema: ErrorSchema } },
-      description: "No model with this id is known.",
-    },
+    400: errorResponse(
+      "A parameter is invalid, or the range is too large; the message says which.",
+    ),
+    404: unknownModel,
   },
 });
 

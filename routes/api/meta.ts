@@ -3,6 +3,7 @@ import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import type { AppDeps } from "../../lib/web/deps.ts";
 import { SCOUTER_VERSION } from "../../lib/version.ts";
 import { HealthzSchema } from "./schemas/meta.ts";
+import { jsonResponse } from "./schemas/shared.ts";
 
 export const healthzRoute = createRoute({
   method: "get",
@@ -10,14 +11,8 @@ export const healthzRoute = createRoute({
   tags: ["meta"],
   summary: "Liveness and database check",
   responses: {
-    200: {
-      content: { "application/json": { schema: HealthzSchema } },
-      description: "The server is up and the database answers.",
-    },
-    503: {
-      content: { "application/json": { schema: HealthzSchema } },
-      description: "The database does not answer.",
-    },
+    200: jsonResponse(HealthzSchema, "The server is up and the database answers."),
+    503: jsonResponse(HealthzSchema, "The database does not answer."),
   },
 });
 

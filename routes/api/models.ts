@@ -7,7 +7,7 @@
  * sub-resource off by hand (validating with the same zod schemas); their documentation is
  * registered separately, under the paths users see.
  */
-import { createRoute, type OpenAPIHono, type z } from "@hono/zod-openapi";
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { modelDetail } from "../../lib/stats/detail.ts";
 import { modelHistory } from "../../lib/stats/history.ts";
@@ -17,15 +17,7 @@ import type { AppDeps } from "../../lib/web/deps.ts";
 import { describeIssues } from "./errors.ts";
 import { HistoryPointSchema, HistoryQuery } from "./schemas/history.ts";
 import { ModelDetailSchema, ModelListItemSchema, ModelsQuery } from "./schemas/models.ts";
-import { ErrorSchema, ModelIdParams } from "./schemas/shared.ts";
-
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  content: { "application/json": { schema } },
-  description,
-});
-
-const badRequest = json(ErrorSchema, "A parameter is invalid; the message names it.");
-const unknownModel = json(ErrorSchema, "No model with this id is known.");
+import { badRequest, jsonResponse, ModelIdParams, unknownModel } from "./schemas/shared.ts";
 
 export const listModelsRoute = createRoute({
   method: "get",
@@ -38,7 +30,7 @@ export const listModelsRoute = createRoute({
     "consecutive_failures, latest_status, sparkline_data) keep their names and meaning.",
   request: { query: ModelsQuery },
   responses: {
-    200: json(ModelListItemSchema.array(), "The models."),
+    200: jsonResponse(ModelListItemSchema.array(), "The models."),
     400: badRequest,
   },
 });
@@ -50,7 +42,7 @@ export const modelRoute = createRoute({
   summary: "One model: its summary, catalog facts, stats over every range and catalog events",
   request: { params: ModelIdParams },
   responses: {
-    200: json(ModelDetailSchema, "The model."),
+    200: jsonResponse(ModelDetailSchema, "The model."),
     400: badRequest,
     404: unknownModel,
   },
@@ -66,7 +58,7 @@ export const historyRoute = createRoute({
     "`limit` of them.",
   request: { params: ModelIdParams, query: HistoryQuery },
   responses: {
-    200: json(HistoryPointSchema.array(), "The checks."),
+    200: jsonResponse(HistoryPointSchema.array(), "The checks."),
     400: badRequest,
     404: unknownModel,
   },

@@ -6,7 +6,7 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { latestEndpointFetches } from "../../lib/db/endpoint_stats.ts";
 import type { AppDeps } from "../../lib/web/deps.ts";
-import { ErrorSchema } from "./schemas/shared.ts";
+import { badRequest, jsonResponse } from "./schemas/shared.ts";
 
 export const OpenRouterStatsQuery = z.object({
   model_id: z.string().min(1, { error: "must not be empty" }).max(512, {
@@ -54,14 +54,11 @@ export const openRouterStatsRoute = createRoute({
     "(no inference quota spent). For a `:free` model, its free endpoints.",
   request: { query: OpenRouterStatsQuery },
   responses: {
-    200: {
-      content: { "application/json": { schema: OpenRouterStatsSchema.array() } },
-      description: "One entry per model with stats, sorted by id.",
-    },
-    400: {
-      content: { "application/json": { schema: ErrorSchema } },
-      description: "A parameter is invalid; the message names it.",
-    },
+    200: jsonResponse(
+      OpenRouterStatsSchema.array(),
+      "One entry per model with stats, sorted by id.",
+    ),
+    400: badRequest,
   },
 });
 

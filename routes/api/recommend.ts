@@ -2,7 +2,7 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { METHOD, recommend } from "../../lib/recommend/mod.ts";
 import type { AppDeps } from "../../lib/web/deps.ts";
-import { ErrorSchema, HealthSchema } from "./schemas/shared.ts";
+import { badRequest, HealthSchema, jsonResponse } from "./schemas/shared.ts";
 
 export const RECOMMEND_LIMIT = { min: 1, max: 20, def: 5 } as const;
 
@@ -96,14 +96,11 @@ export const recommendRoute = createRoute({
   description: METHOD,
   request: { query: RecommendQuery },
   responses: {
-    200: {
-      content: { "application/json": { schema: RecommendSchema } },
-      description: "The ranking (`models` may be empty when nothing qualifies).",
-    },
-    400: {
-      content: { "application/json": { schema: ErrorSchema } },
-      description: "A parameter is invalid; the message names it.",
-    },
+    200: jsonResponse(
+      RecommendSchema,
+      "The ranking (`models` may be empty when nothing qualifies).",
+    ),
+    400: badRequest,
   },
 });
 

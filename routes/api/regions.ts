@@ -10,7 +10,13 @@ import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { type RegionStats, regionStats } from "../../lib/stats/regions.ts";
 import type { AppDeps } from "../../lib/web/deps.ts";
 import { describeIssues } from "./errors.ts";
-import { ErrorSchema, ModelIdParams, RangeSchema } from "./schemas/shared.ts";
+import {
+  badRequest,
+  jsonResponse,
+  ModelIdParams,
+  RangeSchema,
+  unknownModel,
+} from "./schemas/shared.ts";
 
 const PREFIX = "/api/models/";
 const SUFFIX = "/regions";
@@ -67,15 +73,9 @@ export const regionsRoute = createRoute({
     "with OPENROUTER_SCOUT_REGION; this compares what each region measured over `range`.",
   request: { params: ModelIdParams, query: RegionsQuery },
   responses: {
-    200: { content: { "application/json": { schema: RegionsSchema } }, description: "Regions." },
-    400: {
-      content: { "application/json": { schema: ErrorSchema } },
-      description: "A parameter is invalid; the message names it.",
-    },
-    404: {
-      content: { "application/json": { schema: ErrorSchema } },
-      description: "No model with this id is known.",
-    },
+    200: jsonResponse(RegionsSchema, "Regions."),
+    400: badRequest,
+    404: unknownModel,
   },
 });
 

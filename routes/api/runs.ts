@@ -3,7 +3,7 @@ import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { recentRuns } from "../../lib/stats/runs.ts";
 import type { AppDeps } from "../../lib/web/deps.ts";
 import { RunsQuery, RunSummarySchema } from "./schemas/runs.ts";
-import { ErrorSchema } from "./schemas/shared.ts";
+import { badRequest, jsonResponse } from "./schemas/shared.ts";
 
 export const runsRoute = createRoute({
   method: "get",
@@ -15,14 +15,8 @@ export const runsRoute = createRoute({
     "user) or failed (the catalog could not be read, or the key was refused).",
   request: { query: RunsQuery },
   responses: {
-    200: {
-      content: { "application/json": { schema: RunSummarySchema.array() } },
-      description: "The runs.",
-    },
-    400: {
-      content: { "application/json": { schema: ErrorSchema } },
-      description: "A parameter is invalid; the message names it.",
-    },
+    200: jsonResponse(RunSummarySchema.array(), "The runs."),
+    400: badRequest,
   },
 });
 

@@ -11,7 +11,7 @@ import { clientKey, createRateLimiter, type RateLimitOptions } from "../../lib/w
 import { tooLarge } from "../../lib/web/security.ts";
 import { bearerToken, tokensMatch } from "./auth.ts";
 import { ScanStartedSchema } from "./schemas/scan.ts";
-import { ErrorSchema } from "./schemas/shared.ts";
+import { errorResponse, jsonResponse } from "./schemas/shared.ts";
 
 /** The endpoint takes no body; a few bytes (`{}`) are tolerated. */
 export const SCAN_BODY_LIMIT = 1024;
@@ -19,11 +19,6 @@ export const SCAN_BODY_LIMIT = 1024;
 export const SCAN_CLIENT_LIMIT: RateLimitOptions = { capacity: 10, perMinute: 10 };
 /** Over all clients together: a burst of 30, then 30 a minute. */
 export const SCAN_GLOBAL_LIMIT: RateLimitOptions = { capacity: 30, perMinute: 30 };
-
-const error = (description: string) => ({
-  content: { "application/json": { schema: ErrorSchema } },
-  description,
-});
 
 export const scanRoute = createRoute({
   method: "post",
@@ -34,19 +29,20 @@ export const scanRoute = createRoute({
     "the background; follow it in GET /api/summary (`scanning.running`) and GET /api/runs.",
   security: [{ bearerAuth: [] }],
   responses: {
-    202: {
-      content: { "application/json": { schema: ScanStartedSchema } },
-      description: "The scan started.",
-    },
-    401: error("The Authorization header is missing or its token is wrong."),
-    403: error("No admin token is configured (OPENROUTER_SCOUT_ADMIN_TOKEN): the endpoint is off."),
-    409: error("A scan is already running (in this process or another one on the database)."),
-    413: error(`The request body is larger than ${SCAN_BODY_LIMIT} bytes.`),
-    429: error(
+    202: jsonResponse(ScanStartedSchema, "The scan started."),
+    401: errorResponse("The Authorization header is missing or its token is wrong."),
+    403: errorResponse(
+      "No admin token is configured (OPENROUTER_SCOUT_ADMIN_TOKEN): the endpoint is off.",
+    ),
+    409: errorResponse(
+      "A scan is already running (in this process or another one on the database).",
+    ),
+    413: errorResponse(`The request body is larger than ${SCAN_BODY_LIMIT} bytes.`),
+    429: errorResponse(
       "Too many requests from this client (or from all clients together); the `Retry-After` " +
         "header says in how many seconds to try again.",
     ),
-    503: error("Scanning is off: no OPENROUTER_API_KEY is configured."),
+    503: errorResponse("Scanning is off: no OPENROUTER_API_KEY is configured."),
   },
 });
 

@@ -6,6 +6,7 @@ import { fleetSummary } from "../../lib/stats/summaries.ts";
 import { HEALTH_DEFINITIONS } from "../../lib/stats/types.ts";
 import type { AppDeps } from "../../lib/web/deps.ts";
 import { SummarySchema } from "./schemas/summary.ts";
+import { jsonResponse } from "./schemas/shared.ts";
 
 export const summaryRoute = createRoute({
   method: "get",
@@ -16,10 +17,7 @@ export const summaryRoute = createRoute({
     "down_count, last_updated) keep their names and meaning. The counts cover the models in " +
     "the catalog now and add up to total_models; `definitions` says what each health means.",
   responses: {
-    200: {
-      content: { "application/json": { schema: SummarySchema } },
-      description: "The summary.",
-    },
+    200: jsonResponse(SummarySchema, "The summary."),
   },
 });
 

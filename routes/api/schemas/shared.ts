@@ -56,6 +56,17 @@ export const ErrorSchema = z.object({
   error: z.string().openapi({ example: "range: must be one of 24h, 7d, 30d, 90d, 1y" }),
 }).openapi("Error", { description: "Every error of the API has this shape." });
 
+/** A response whose body is `schema` as JSON, for a route's `responses`. */
+export function jsonResponse<T extends z.ZodType>(schema: T, description: string) {
+  return { content: { "application/json": { schema } }, description };
+}
+
+/** An error response (`{"error": "…"}`) and when it is sent. */
+export const errorResponse = (description: string) => jsonResponse(ErrorSchema, description);
+
+export const badRequest = errorResponse("A parameter is invalid; the message names it.");
+export const unknownModel = errorResponse("No model with this id is known.");
+
 export const CheckStatusSchema = z.enum(CHECK_STATUSES).openapi("CheckStatus", {
   description: "The category of a check; `skipped` checks were not measured (account quota, " +
     "key, shutdown) and never count as downtime.",
