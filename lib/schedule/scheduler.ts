@@ -14,6 +14,7 @@ import type { SpreadTurn } from "../planner/service.ts";
 import { describeTiming, type Timing } from "../config/timing.ts";
 import { type CronRegister, denoCron } from "./cron.ts";
 import { nextScanAt, pendingStart } from "./due.ts";
+import { createDeadRunWatch, type Timers } from "./dead_run_watch.ts";
 import { createScanRunner } from "./runner.ts";
 import { DISABLED_REASON, runningElsewhere, runningView } from "./status_view.ts";
 
@@ -38,6 +39,8 @@ export interface SchedulerOptions {
    * checks the models of the plan's current slot (lib/planner/spread.ts), once per slot.
    */
   spread?: { turn(): Promise<SpreadTurn> } | null;
+  /** The dead-run watch's timers (dead_run_watch.ts); tests drive their own. */
+  timers?: Timers;
 }
 
 export interface Scheduler extends ScanControl {
@@ -81,6 +84,14 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
     stopping: stopping.signal,
     onScanEnd: opts.onScanEnd,
     retentionDays: opts.retentionDays,
+  });
+  const deadRuns = createDeadRunWatch({
+    store: opts.store,
+    now,
+    timers: opts.timers,
+    sweep: () => runner.closeAbandonedRuns(),
+    ownRunId: () => runner.current()?.runId ?? null,
+    log: opts.log,
   });
   let cronRegistered: Promise<void> | null = null;
   /**
@@ -126,6 +137,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
   async function tick(): Promise<void> {
     try {
       await runner.closeAbandonedRuns();
+      await deadRuns.arm();
       if (opts.spread) return await spreadTick(opts.spread);
       if (startPending && await pendingStartDue()) {
         if (await runner.launch("schedule") !== "busy") startPending = false;
@@ -143,6 +155,8 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
 
   return {
     async start() {
+      // Also with scanning off: the runs another process left `running` end on time.
+      await deadRuns.arm().catch((err) => opts.log(`dead-run check: ${explainStoreError(err)}`));
       if (!opts.openrouter) {
         opts.log(DISABLED_REASON);
         return;
@@ -171,6 +185,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
     },
     async stop() {
       stopping.abort();
+      deadRuns.stop();
       const scan = runner.current();
       if (scan) {
         opts.log("stopping the running scan");

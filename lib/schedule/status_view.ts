@@ -1,5 +1,6 @@
 /** What the scheduler reports about scanning: the running scan (here or elsewhere), the next. */
 import type { Store } from "../db/store.ts";
+import { runStaleAt } from "../scan/liveness.ts";
 import type { ScanProgress } from "../scan/scan.ts";
 import type { ScannerStatus } from "../scan/status.ts";
 
@@ -22,7 +23,10 @@ export function runningView(scan: LocalScanView): NonNullable<ScannerStatus["run
   };
 }
 
-/** A live scan of another process on this database, with its progress read from its checks. */
+/**
+ * A live scan of another process on this database, with its progress read from its checks. A
+ * run whose heartbeat went stale is not live, even before the sweep marks it `interrupted`.
+ */
 export async function runningElsewhere(
   store: Store,
   now: number,
@@ -31,7 +35,7 @@ export async function runningElsewhere(
 ): Promise<ScannerStatus["running"]> {
   if (!await store.getLease(lease, now)) return null;
   const [run] = (await store.listRuns(5)).filter((r) =>
-    r.status === "running" && r.region === region
+    r.status === "running" && r.region === region && now < runStaleAt(r)
   );
   if (!run) return null;
   const checks = await store.listChecks({ runId: run.id });
