@@ -3,9 +3,10 @@
  * belong to, traffic checks (never the prompt or the answer), and the probe outcomes the
  * breakers follow.
  */
-import type { Client } from "@libsql/client";
+import type { Client, InStatement } from "@libsql/client";
 import type { CheckResult, CheckStatus } from "../domain/check.ts";
-import { insertCheck } from "./checks.ts";
+import { checkValues } from "./checks.ts";
+import { checkRollupStatements } from "./rollup_check.ts";
 import { num, numOrNull, str } from "./values.ts";
 
 export interface StoredBreaker {
@@ -63,13 +64,31 @@ export async function trafficRunId(client: Client): Promise<number> {
   return id;
 }
 
-/** Stores one routed attempt as a check with source 'traffic'; its answer is never kept. */
-export async function insertTrafficCheck(
+/**
+ * Stores routed attempts as checks with source 'traffic', with their rollups and latest state,
+ * in one transaction (the router writes them in batches: one write per request would cost the
+ * request's own latency on a local file). Their answer is never kept. The same rows as
+ * checks.ts `insertCheck` writes, with `source` set.
+ */
+export async function insertTrafficChecks(
   client: Client,
   runId: number,
-  c: CheckResult,
-): Promise<number> {
-  return await insertCheck(client, runId, { ...c, answer: null }, "traffic");
+  checks: readonly CheckResult[],
+): Promise<void> {
+  if (checks.length === 0) return;
+  const statements: InStatement[] = [];
+  for (const c of checks) {
+    const check = { ...c, answer: null };
+    statements.push({
+      sql: `INSERT INTO checks (run_id, model_id, checked_at, status, ok, http_status, latency_ms,
+        ttft_ms, attempts, output_tokens, tokens_per_second, provider, error, skip_reason, answer,
+        region, source)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+          (SELECT region FROM runs WHERE id = ?), 'traffic')`,
+      args: [runId, ...checkValues(check), runId],
+    }, ...checkRollupStatements(check));
+  }
+  await client.batch(statements, "write");
 }
 
 export interface ProbeOutcome {

@@ -5,8 +5,9 @@
  * turns a RouterReply into a Response.
  */
 import type { Store } from "../db/store.ts";
+import type { CheckResult } from "../domain/check.ts";
 import {
-  insertTrafficCheck,
+  insertTrafficChecks,
   lastCheckId,
   loadBreakers,
   probeOutcomesSince,
@@ -102,6 +103,8 @@ interface View {
 }
 
 const KEEP_DECISIONS = 50;
+const WRITE_DELAY_MS = 50;
+const WRITE_BATCH = 200;
 
 export function createRouter(opts: RouterOptions): Router {
   const clock = opts.clock ?? systemClock;
@@ -190,6 +193,30 @@ export function createRouter(opts: RouterOptions): Router {
     return await loading!;
   }
 
+  /** Traffic checks wait up to WRITE_DELAY_MS and are written together. */
+  let queued: CheckResult[] = [];
+  let flushTimer: ReturnType<typeof setTimeout> | null = null;
+  function queueCheck(check: CheckResult): void {
+    queued.push(check);
+    if (queued.length >= WRITE_BATCH) writeQueued();
+    else flushTimer ??= setTimeout(writeQueued, WRITE_DELAY_MS);
+  }
+  function writeQueued(): void {
+    if (flushTimer !== null) clearTimeout(flushTimer);
+    flushTimer = null;
+    const batch = queued;
+    queued = [];
+    if (batch.length === 0) return;
+    write(`${batch.length} traffic check(s)`, async () => {
+      runId ??= trafficRunId(opts.store.client);
+      const id = await runId.catch((e) => {
+        runId = null;
+        throw e;
+      });
+      await insertTrafficChecks(opts.store.client, id, batch);
+    });
+  }
+
   function modelStats(model: string) {
     return stats.per_model[model] ??= { served: 0, failed: 0, breaker: "closed" };
   }
@@ -204,17 +231,7 @@ export function createRouter(opts: RouterOptions): Router {
         check.status === "ok" ? recordSuccess(state) : recordFailure(state, policy, clock.now()),
       );
       modelStats(model).breaker = (breakers.get(model) ?? CLOSED).phase;
-      write("a traffic check", async () => {
-        runId ??= trafficRunId(opts.store.client);
-        await insertTrafficCheck(
-          opts.store.client,
-          await runId.catch((e) => {
-            runId = null;
-            throw e;
-          }),
-          check,
-        );
-      });
+      queueCheck(check);
     };
     if (result.kind === "judged") {
       modelStats(model).failed++;
@@ -390,6 +407,7 @@ export function createRouter(opts: RouterOptions): Router {
     complete,
     stats: () => structuredClone(stats),
     flush: async () => {
+      writeQueued();
       await writes;
     },
   };

@@ -41,6 +41,8 @@ export interface WorldOptions {
   clientConcurrency?: number;
   random?: () => number;
   breakerPolicy?: BreakerPolicy;
+  /** How long the router reuses its ranking (default 0: read again on every request). */
+  viewTtlMs?: number;
   /** Reuse a store (a restart); default: a fresh one. */
   store?: Store;
 }
@@ -76,7 +78,7 @@ export async function startWorld(opts: WorldOptions): Promise<World> {
     maxAttempts: opts.maxAttempts ?? 3,
     firstTokenMs: opts.firstTokenMs ?? 2_000,
     breakerPolicy: opts.breakerPolicy,
-    viewTtlMs: 0,
+    viewTtlMs: opts.viewTtlMs ?? 0,
     log: () => {},
   });
   const app = createV1({
