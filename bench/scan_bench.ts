@@ -6,6 +6,8 @@
  *   deno task bench:scan --runs 3             # best and median of 3 (each on a fresh database)
  *   deno task bench:scan --endpoints-delay-ms 50  # a stats route as slow as a real one
  *   deno task bench:scan --paced 50 --rpm 20  # achieved requests per minute against a limit
+ *   deno task bench:scan --learned            # 10 models, an account limit of 4 per 8 s,
+ *                                             # concurrency 3: the account 429s provoked
  *
  * Prints checks/s, peak RSS (GNU time, when installed), the load average beside them (other
  * work on the machine slows the figure), and where the time went: start-up to the first chat
@@ -28,6 +30,10 @@ const { values } = parseArgs({
     /** Print the scan's log (stderr) after each run. */
     logs: { type: "boolean", default: false },
     rpm: { type: "string", default: "20" },
+    /** The learned-limit scenario (issue 15): prints the account 429s the scan provoked. */
+    learned: { type: "boolean", default: false },
+    /** --learned: each model's answer time (ms). */
+    "model-delay-ms": { type: "string", default: "1000" },
   },
 });
 const paced = values.paced !== undefined;
@@ -35,6 +41,10 @@ const count = Number(paced ? values.paced : values.models);
 const runs = paced ? 1 : Math.max(1, Number(values.runs));
 const key = "sk-or-v1-bench";
 const gnuTime = await exists("/usr/bin/time");
+if (values.learned) {
+  await learnedLimit();
+  Deno.exit(0);
+}
 
 interface Run {
   seconds: number;
@@ -145,15 +155,83 @@ async function once(): Promise<Run> {
   }
 }
 
+/**
+ * The learned-limit scenario: 10 models, an account limit of 4 chat requests per 8 s (with
+ * OpenRouter's X-RateLimit-* headers and `free-models-per-min` 429 body), `--concurrency 3` and
+ * the default pacing (OPENROUTER_SCOUT_RPM 20, 0.3 s apart). Before the pacer learned the limit
+ * from the first 429, it provoked 4 here (answers after 1 s; 11 on an independent fake); the
+ * goal is at most 3. `--model-delay-ms` sets the answer time (default 1000).
+ */
+async function learnedLimit(): Promise<void> {
+  const models = 10;
+  const fake = await startFakeProcess({
+    models,
+    accountLimit: 4,
+    accountWindowMs: 8_000,
+    modelDelayMs: Number(values["model-delay-ms"]),
+  });
+  const dir = await Deno.makeTempDir({ prefix: "scouter-bench-" });
+  try {
+    const started = performance.now();
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: [...RUN_FLAGS, MAIN, "scan", "--json", "--concurrency", "3"],
+      cwd: dir,
+      clearEnv: true,
+      env: {
+        PATH: Deno.env.get("PATH") ?? "",
+        NO_COLOR: "1",
+        OPENROUTER_API_KEY: key,
+        OPENROUTER_BASE_URL: fake.url,
+      },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const seconds = (performance.now() - started) / 1000;
+    const { chatAt, account429s } = await fake.stopWithCounts();
+    const stdout = new TextDecoder().decode(out.stdout);
+    if (stdout.trim() === "") {
+      console.error(new TextDecoder().decode(out.stderr));
+      Deno.exit(1);
+    }
+    const result = JSON.parse(stdout);
+    const ok = result.results.filter((r: { ok: boolean }) => r.ok).length;
+    if (values.logs) console.log(new TextDecoder().decode(out.stderr).trimEnd());
+    console.log(
+      `learned limit: ${ok}/${models} ok, run ${result.status}, ${chatAt.length} chat requests, ` +
+        `${account429s} account 429s (goal ≤ 3), whole command ${seconds.toFixed(1)} s`,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+interface FakeProcess {
+  url: string;
+  stop(): Promise<number[]>;
+  stopWithCounts(): Promise<{ chatAt: number[]; account429s: number }>;
+}
+
 /** bench/fake_openrouter_process.ts: its URL, and a stop that returns its chat arrival times. */
-async function startFakeProcess(): Promise<{ url: string; stop(): Promise<number[]> }> {
+async function startFakeProcess(
+  o: { models?: number; accountLimit?: number; accountWindowMs?: number; modelDelayMs?: number } =
+    {},
+): Promise<FakeProcess> {
+  const limits = o.accountLimit === undefined ? [] : [
+    "--account-limit",
+    String(o.accountLimit),
+    "--account-window-ms",
+    String(o.accountWindowMs ?? 60_000),
+  ];
   const child = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
       "-A",
       new URL("./fake_openrouter_process.ts", import.meta.url).pathname,
       "--models",
-      String(count),
+      String(o.models ?? count),
+      ...limits,
+      "--model-delay-ms",
+      String(o.modelDelayMs ?? 0),
       "--api-key",
       key,
       "--endpoints-delay-ms",
@@ -168,14 +246,18 @@ async function startFakeProcess(): Promise<{ url: string; stop(): Promise<number
   const first = await reader.read();
   if (first.done) throw new Error("the fake OpenRouter process ended before it listened");
   const { url } = JSON.parse(first.value) as { url: string };
+  const stopWithCounts = async () => {
+    await child.stdin.close();
+    const next = await reader.read();
+    await child.status;
+    if (next.done) return { chatAt: [], account429s: 0 };
+    const body = JSON.parse(next.value) as { chat_at: number[]; account_429s: number };
+    return { chatAt: body.chat_at, account429s: body.account_429s };
+  };
   return {
     url,
-    async stop() {
-      await child.stdin.close();
-      const next = await reader.read();
-      await child.status;
-      return next.done ? [] : (JSON.parse(next.value) as { chat_at: number[] }).chat_at;
-    },
+    stopWithCounts,
+    stop: async () => (await stopWithCounts()).chatAt,
   };
 }
 

@@ -211,6 +211,7 @@ function report(outcome: ScanOutcome, json: boolean, secrets: (string | null)[])
       started_at: outcome.started_at,
       finished_at: outcome.finished_at,
       error: outcome.error,
+      incident: outcome.incident,
       results: outcome.results.map((r) => ({
         model_id: r.model_id,
         ok: r.status === "ok",
@@ -224,6 +225,7 @@ function report(outcome: ScanOutcome, json: boolean, secrets: (string | null)[])
         provider: r.provider,
         error: r.error,
         skip_reason: r.skip_reason,
+        fault: r.fault ?? null,
       })),
     };
     console.log(redact(JSON.stringify(payload), secrets));
@@ -235,7 +237,8 @@ function report(outcome: ScanOutcome, json: boolean, secrets: (string | null)[])
   lines.push(
     `run ${outcome.run_id} ${outcome.status}: ${ok}/${outcome.results.length} ok` +
       (skippedCount > 0 ? `, ${skippedCount} skipped` : "") +
-      (outcome.error ? ` — ${printable(outcome.error)}` : ""),
+      (outcome.error ? ` — ${printable(outcome.error)}` : "") +
+      (outcome.incident ? ` — ${printable(outcome.incident)}` : ""),
   );
   console.log(redact(lines.join("\n"), secrets));
 }
