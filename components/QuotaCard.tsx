@@ -4,7 +4,8 @@
  */
 import type { ComponentChildren } from "preact";
 import type { QuotaPlan } from "../lib/planner/budget.ts";
-import { formatCount } from "../islands/format.ts";
+import { formatCount, formatSpan } from "../islands/format.ts";
+import type { QuotaSnapshot } from "../lib/scan/quota.ts";
 import { Code, Notice } from "./Notice.tsx";
 
 const TIER_TEXT = {
@@ -26,13 +27,25 @@ export function QuotaWarning({ plan }: { plan: QuotaPlan | null }) {
   );
 }
 
-export function QuotaCard({ plan }: { plan: QuotaPlan }) {
+/** "38 of 50 free requests left today, resets in 5 h" (an estimate says so). */
+export function quotaLine(q: QuotaSnapshot, now: number): string {
+  const resets = Date.parse(q.resets_at) - now;
+  return `${formatCount(q.remaining)} of ${formatCount(q.limit)} free requests left today` +
+    (Number.isFinite(resets) && resets > 0 ? `, resets in ${formatSpan(resets)}` : "") +
+    (q.source === "estimate" ? " (estimated: GET /key does not report the count)" : "");
+}
+
+export function QuotaCard({ plan, now }: { plan: QuotaPlan; now: number }) {
   const spread = plan.mode === "spread";
   return (
     <div class="space-y-3 text-sm">
+      <p class="text-base font-medium" data-quota-source={plan.quota.source}>
+        {quotaLine(plan.quota, now)}
+      </p>
       <dl class="grid gap-x-6 gap-y-2 sm:grid-cols-2 lg:grid-cols-4">
         <Fact term="Daily budget">
-          {formatCount(plan.daily_budget)} requests ({TIER_TEXT[plan.tier]})
+          {formatCount(plan.daily_budget)}{" "}
+          requests ({plan.quota.source === "key" ? "GET /key" : TIER_TEXT[plan.tier]})
         </Fact>
         <Fact term="The schedule sends">
           {formatCount(plan.requests_per_day_min)}–{formatCount(plan.requests_per_day_max)} a day

@@ -69,6 +69,8 @@ export async function serveCommand(args: string[], platform: ServePlatform = {})
     webhookUrls: config.webhookUrls,
     log,
   });
+  // One pacer for the process: routed requests (/v1) first, the scheduler's probes after.
+  const routing = routingOf(config, store, log);
   const planner = createQuotaPlanner({
     store,
     getKey: openrouter ? (signal) => openrouter.getKey(signal) : null,
@@ -76,11 +78,11 @@ export async function serveCommand(args: string[], platform: ServePlatform = {})
     timing: timingOf(config),
     spread: config.spreadChecks,
     log,
+    // The day's count: the latest GET /key reading and what the shared pacer granted since.
+    quota: routing.probesPacer.quota,
   });
   // OpenRouter's endpoint stats: read in the background after a scan, those due only.
   const endpointStats = openrouter ? endpointStatsJobOf(config, store, openrouter, log) : null;
-  // One pacer for the process: routed requests (/v1) first, the scheduler's probes after.
-  const routing = routingOf(config, store, log);
   const scheduler = createScheduler({
     store,
     openrouter,

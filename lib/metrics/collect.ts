@@ -18,6 +18,7 @@ import {
 } from "../stats/mod.ts";
 import { SCOUTER_VERSION } from "../version.ts";
 import type { ScannerStatus } from "../scan/status.ts";
+import type { QuotaSnapshot } from "../scan/quota.ts";
 import { type Family, renderFamilies, type Sample } from "./prometheus.ts";
 
 const RUN_OUTCOMES = ["completed", "quota_exhausted", "aborted", "failed", "interrupted"];
@@ -26,6 +27,8 @@ export async function collectMetrics(
   store: Store,
   scanner: ScannerStatus,
   now: number,
+  /** The day's free-model quota (GET /api/summary's `quota`); null when scanning is off. */
+  quota: QuotaSnapshot | null = null,
 ): Promise<string> {
   const [models, day, month, lastRun, runs, deliveries, alertKinds, endpoints] = await Promise.all([
     modelSummaries(store, now),
@@ -247,6 +250,29 @@ export async function collectMetrics(
         })
       ),
     },
+    ...quotaFamilies(quota),
   ];
   return renderFamilies(families);
+}
+
+/** scouter_quota_*: the day's free-model requests; none when the quota is unknown. */
+function quotaFamilies(q: QuotaSnapshot | null): Family[] {
+  if (!q) return [];
+  const labels = { source: q.source };
+  const gauge = (name: string, help: string, value: number): Family => ({
+    name,
+    help,
+    type: "gauge",
+    samples: [{ labels, value }],
+  });
+  return [
+    gauge("scouter_quota_limit", "Free-model requests the account may make this UTC day.", q.limit),
+    gauge("scouter_quota_remaining", "Free-model requests left this UTC day.", q.remaining),
+    gauge("scouter_quota_used", "Free-model requests used this UTC day.", q.used),
+    gauge(
+      "scouter_quota_resets_at_timestamp_seconds",
+      "When the daily free-model quota resets (the next UTC midnight).",
+      Date.parse(q.resets_at) / 1000,
+    ),
+  ];
 }

@@ -6,6 +6,7 @@
  * a scan of N models sends at least N requests and at most N × (1 + retries).
  */
 import type { KeyInfo } from "../openrouter/types.ts";
+import { nextUtcMidnight, type QuotaSnapshot } from "../scan/quota.ts";
 import { nextCronRun, type Timing } from "../config/timing.ts";
 
 const DAY_MS = 86_400_000;
@@ -74,6 +75,11 @@ export interface QuotaPlan {
   spent_today: number | null;
   /** One sentence saying what to change; null when the plan fits. */
   warning: string | null;
+  /**
+   * The day's free-model requests now: GET /key's count plus this process's requests since
+   * (`source: key`), or the tier's guess less what Scouter sent today (`estimate`).
+   */
+  quota: QuotaSnapshot;
 }
 
 export interface PlanInputs {
@@ -85,11 +91,27 @@ export interface PlanInputs {
   /** Checks a day when spread (lib/planner/spread.ts); unset: one full scan per interval. */
   spreadChecksPerDay?: number | null;
   spentToday?: number | null;
+  /** The day's count from GET /key (lib/scan/quota.ts); unset or null: estimated. */
+  quota?: QuotaSnapshot | null;
+}
+
+/** The tier's guess when GET /key does not report the day's count. */
+export function estimatedQuota(tier: Tier, spentToday: number, now: number): QuotaSnapshot {
+  const limit = dailyBudgetOf(tier);
+  const used = Math.max(0, Math.round(spentToday));
+  return {
+    limit,
+    used,
+    remaining: Math.max(0, limit - used),
+    resets_at: new Date(nextUtcMidnight(now)).toISOString(),
+    source: "estimate",
+  };
 }
 
 export function planQuota(p: PlanInputs): QuotaPlan {
   const tier = tierOf(p.key);
-  const budget = dailyBudgetOf(tier);
+  const quota = p.quota ?? estimatedQuota(tier, p.spentToday ?? 0, p.now);
+  const budget = quota.limit;
   const spread = p.spreadChecksPerDay != null;
   const scans = scansPerDay(p.timing, p.now);
   const models = Math.max(0, p.modelsPerScan);
@@ -119,6 +141,7 @@ export function planQuota(p: PlanInputs): QuotaPlan {
     warning: status === "over"
       ? overWarning(budget, tier, perDayMin, models, maxModels, minInterval)
       : null,
+    quota,
   };
 }
 

@@ -9,6 +9,7 @@ import { num } from "../db/values.ts";
 import { filterModels } from "../openrouter/catalog.ts";
 import type { KeyInfo } from "../openrouter/types.ts";
 import type { ScanSettings } from "../scan/scan.ts";
+import type { QuotaLedger } from "../scan/quota.ts";
 import type { Timing } from "../config/timing.ts";
 import { modelSummaries } from "../stats/mod.ts";
 import { dailyBudgetOf, planQuota, type QuotaPlan, scansPerDay, tierOf } from "./budget.ts";
@@ -33,6 +34,11 @@ export interface QuotaPlannerOptions {
   now?: () => number;
   /** Re-read the key after this long (default 6 h). */
   keyMaxAgeMs?: number;
+  /**
+   * The process's quota ledger (the shared pacer's): the latest GET /key count and the requests
+   * granted since. The planner's own GET /key readings go into it too. Unset: estimated.
+   */
+  quota?: QuotaLedger;
 }
 
 export interface SpreadTurn {
@@ -72,6 +78,9 @@ export function createQuotaPlanner(o: QuotaPlannerOptions): QuotaPlanner {
       try {
         key = await getKey(AbortSignal.timeout(20_000));
         keyAt = now();
+        const daily = key.free_model_daily_requests;
+        // A scan's reading is as good and maybe newer: only fill the ledger when it has none.
+        if (daily && o.quota && o.quota.readAt === null) o.quota.record(daily, keyAt);
       } catch (err) {
         o.log(`quota planner: could not read the key (GET /key): ${(err as Error).message}`);
         keyAt = now(); // do not hammer: try again after maxAge
@@ -113,7 +122,7 @@ export function createQuotaPlanner(o: QuotaPlannerOptions): QuotaPlanner {
     const t = now();
     return planSpread({
       models,
-      dailyBudget: dailyBudgetOf(tierOf(key)),
+      dailyBudget: o.quota?.snapshot(t)?.limit ?? dailyBudgetOf(tierOf(key)),
       scansPerDay: scansPerDay(o.timing, t),
       day: Math.floor(t / DAY_MS),
     });
@@ -131,6 +140,7 @@ export function createQuotaPlanner(o: QuotaPlannerOptions): QuotaPlanner {
       now: now(),
       spreadChecksPerDay: spread?.total_checks ?? null,
       spentToday: spent,
+      quota: o.quota?.snapshot(now()) ?? null,
     });
   }
 
@@ -140,7 +150,10 @@ export function createQuotaPlanner(o: QuotaPlannerOptions): QuotaPlanner {
       if (!quiet) await refreshKey();
       const p = await plan();
       const n = p.models_per_scan;
-      const line = `daily free-model quota: ${p.daily_budget} requests (${TIER_TEXT[p.tier]}); ` +
+      const source = p.quota.source === "key"
+        ? `GET /key: ${p.quota.remaining} left today`
+        : TIER_TEXT[p.tier];
+      const line = `daily free-model quota: ${p.daily_budget} requests (${source}); ` +
         `the schedule sends ${p.requests_per_day_min}–${p.requests_per_day_max} a day` +
         (p.mode === "spread"
           ? " (spread over the day)"

@@ -33,7 +33,8 @@ export function metricRoutes(api: OpenAPIHono, deps: AppDeps): void {
       // Concurrent scrapes share one computation.
       pending ??= (async () => {
         try {
-          const text = await collectMetrics(deps.store, await deps.scanner.status(), deps.now());
+          const [scanner, plan] = await Promise.all([deps.scanner.status(), deps.quota?.()]);
+          const text = await collectMetrics(deps.store, scanner, deps.now(), plan?.quota ?? null);
           cached = { text, at: Date.now() };
           return text;
         } finally {

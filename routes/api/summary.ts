@@ -24,15 +24,18 @@ export const summaryRoute = createRoute({
 export function summaryRoutes(api: OpenAPIHono, deps: AppDeps): void {
   api.openapi(summaryRoute, async (c) => {
     const now = deps.now();
-    const [fleet, scanning, lastRun] = await Promise.all([
+    const [fleet, scanning, lastRun, plan] = await Promise.all([
       fleetSummary(deps.store, now),
       deps.scanner.status(),
       lastFinishedRun(deps.store),
+      // The planner's view: the latest GET /key reading and this process's requests since.
+      deps.quota?.() ?? null,
     ]);
     return c.json({
       ...fleet,
       scanning: toScanningView(scanning),
       last_run: lastRun,
+      quota: plan?.quota ?? null,
       definitions: HEALTH_DEFINITIONS,
     }, 200);
   });

@@ -95,7 +95,7 @@ export async function dashboardPage(c: Context, deps: AppDeps): Promise<Response
 
       {insights.quota && (
         <Section id="quota" title="Daily free quota">
-          <QuotaCard plan={insights.quota} />
+          <QuotaCard plan={insights.quota} now={now} />
         </Section>
       )}
 

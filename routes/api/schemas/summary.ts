@@ -17,10 +17,24 @@ const fleetShape = {
   }),
 };
 
+export const QuotaSchema = z.object({
+  limit: z.number().int().openapi({ description: "Free-model requests a UTC day.", example: 50 }),
+  remaining: z.number().int().openapi({ example: 38 }),
+  used: z.number().int().openapi({ example: 12 }),
+  resets_at: isoTime("The next UTC midnight"),
+  source: z.enum(["key", "estimate"]).openapi({
+    description: "`key`: GET /key's count plus this server's requests since it was read; " +
+      "`estimate`: the tier's guess (50, or 1000 with credits) less what Scouter sent today.",
+  }),
+}).openapi("Quota");
+
 export const SummarySchema = z.object({
   ...fleetShape,
   scanning: ScanningSchema,
   last_run: RunSummarySchema.nullable().openapi({ description: "The newest finished run." }),
+  quota: QuotaSchema.nullable().openapi({
+    description: "The day's free-model quota; null when scanning is off (no API key).",
+  }),
   definitions: z.object({
     healthy: z.string(),
     degraded: z.string(),
