@@ -1,9 +1,11 @@
 /**
  * A status-page strip: one bar per UTC day, coloured by that day's uptime, grey where nothing
- * was measured, each with a tooltip (`<title>`). Plain SVG: no JavaScript, no inline styles.
+ * was measured (saying why: quota, no scan, an OpenRouter incident), each with a tooltip
+ * (`<title>`). Plain SVG: no JavaScript, no inline styles.
  */
 import type { UptimeDay } from "../lib/stats/types.ts";
 import { formatUptime, plural } from "../islands/format.ts";
+import { NOT_MEASURED } from "../lib/stats/not_measured.ts";
 
 const BAR = 4;
 const GAP = 2;
@@ -20,8 +22,13 @@ export function uptimeFill(uptime: number | null): string {
 }
 
 export function dayTitle(d: UptimeDay): string {
-  if (d.checks === 0) return `${d.date}: no data`;
-  return `${d.date}: ${formatUptime(d.uptime)} (${d.ok} of ${d.checks} checks ok)`;
+  if (d.checks === 0) return `${d.date}: ${NOT_MEASURED[d.not_measured ?? "no_scan"]}`;
+  const also = [
+    d.skipped > 0 ? `${plural(d.skipped, "check")} skipped` : "",
+    d.openrouter > 0 ? `${plural(d.openrouter, "check")} not measured (OpenRouter incident)` : "",
+  ].filter((s) => s !== "");
+  return `${d.date}: ${formatUptime(d.uptime)} (${d.ok} of ${d.checks} checks ok` +
+    `${also.length ? `; ${also.join(", ")}` : ""})`;
 }
 
 export function UptimeStrip({ days }: { days: UptimeDay[] }) {
@@ -75,7 +82,7 @@ export function UptimeLegend() {
     [85, "≥ 80 %"],
     [60, "≥ 50 %"],
     [10, "< 50 %"],
-    [null, "no data"],
+    [null, "not measured"],
   ];
   return (
     <ul class="flex flex-wrap gap-x-4 gap-y-1 text-xs text-slate-600 dark:text-slate-400">

@@ -6,6 +6,7 @@ import type { Store } from "../db/store.ts";
 import { histogramPercentile } from "../db/histogram.ts";
 import { FAILURE_STATUSES } from "../db/rollups.ts";
 import { uptimePercent } from "./health.ts";
+import { groupFaults, openRouterFaults, withoutFaults } from "./not_measured.ts";
 import { rangeWindow, readContext, readTotalsBatch } from "./rollup_read.ts";
 import type { Totals } from "./rollup_totals.ts";
 import { scopeSql } from "./sql.ts";
@@ -22,7 +23,10 @@ export async function rangeStats(
   return stats;
 }
 
-/** One model over several ranges, in one round trip after the first. */
+/**
+ * One model over several ranges, in one round trip after the first. Checks blamed on OpenRouter
+ * are not measured (./not_measured.ts): left out like skipped ones.
+ */
 export async function rangeStatsOfModel(
   store: Store,
   id: string,
@@ -44,24 +48,39 @@ export async function rangeStatsOfModel(
       args: { id },
     })),
   );
+  const windows = ranges.map((range) => rangeWindow(RANGE_MS[range], now));
+  const faults = await openRouterFaults(
+    store,
+    Math.min(...windows.map((w) => w.from)),
+    Math.max(...windows.map((w) => w.to)),
+    id,
+  );
   return ranges.map((range, i) => {
     const t = totals[i].find((t) => t.model_id === id);
-    return t ? toRangeStats(range, t) : emptyRangeStats(range);
+    const { from, to } = windows[i];
+    const inside = faults.filter((f) => f.checked_at >= from && f.checked_at < to);
+    return t ? toRangeStats(range, withoutFaults(t, inside)) : emptyRangeStats(range);
   });
 }
 
-/** Every model of the models table (see `modelSummaries`) over `range`, by model id. */
+/** Every model of the models table (see `modelSummaries`) over `range`, by model id; checks
+ * blamed on OpenRouter left out. */
 export async function rangeStatsByModel(
   store: Store,
   range: Range,
   now: number,
 ): Promise<Map<string, RangeStats>> {
   const ctx = await readContext(store, now);
+  const window = rangeWindow(RANGE_MS[range], now);
+  const faults = groupFaults(
+    await openRouterFaults(store, window.from, window.to),
+    (f) => f.model_id,
+  );
   const { ids, args } = scopeSql({ kind: "table" }, now, ctx.fresh);
   const { totals: [all], extra: [table] } = await readTotalsBatch(store, ctx, [{
     q: {
       scope: { kind: "ids", cte: ids },
-      ...rangeWindow(RANGE_MS[range], now),
+      ...window,
       prunedBefore: ctx.pruned,
       columns: "all",
       fresh: ctx.fresh,
@@ -71,7 +90,8 @@ export async function rangeStatsByModel(
   const wanted = new Set(JSON.parse(String(table.rows[0]?.ids ?? "[]")) as string[]);
   const out = new Map<string, RangeStats>();
   for (const t of all) {
-    if (t.model_id !== null && wanted.has(t.model_id)) out.set(t.model_id, toRangeStats(range, t));
+    if (t.model_id === null || !wanted.has(t.model_id)) continue;
+    out.set(t.model_id, toRangeStats(range, withoutFaults(t, faults.get(t.model_id) ?? [])));
   }
   return out;
 }

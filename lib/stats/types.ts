@@ -143,13 +143,21 @@ export interface HistoryPoint {
 }
 
 /** One bar of the 90-day status strip. */
+/** Why a stretch of time has no uptime (the tooltips' texts: lib/stats/not_measured.ts). */
+export type NotMeasuredReason = "openrouter" | "quota" | "no_scan";
+
 export interface UptimeDay {
   /** UTC date, YYYY-MM-DD. */
   date: string;
-  /** Measured checks that day (skipped ones excluded). */
+  /** Measured checks that day (skipped ones and those blamed on OpenRouter excluded). */
   checks: number;
   ok: number;
   uptime: number | null;
+  /** Checks not measured: skipped (the account's quota, shutdown …) and OpenRouter's fault. */
+  skipped: number;
+  openrouter: number;
+  /** Why nothing was measured that day (lib/stats/not_measured.ts); null when something was. */
+  not_measured: NotMeasuredReason | null;
 }
 
 /** A model's measurements in one time bucket (a whole UTC hour or day). */

@@ -230,12 +230,19 @@ function refBuckets(rows: CheckRow[], step: number, count: number): FleetPoint[]
 
 function refDaily(raw: Raw, id: string, days: number): UptimeDay[] {
   const mine = raw.rows.filter((c) => c.model_id === id);
-  return refBuckets(mine, DAY, days).map((p) => ({
-    date: new Date(p.t).toISOString().slice(0, 10),
-    checks: p.checks,
-    ok: p.ok,
-    uptime: p.availability,
-  }));
+  return refBuckets(mine, DAY, days).map((p) => {
+    const day = mine.filter((c) => c.checked_at >= p.t && c.checked_at < p.t + DAY);
+    const skipped = day.filter((c) => c.status === "skipped").length;
+    return {
+      date: new Date(p.t).toISOString().slice(0, 10),
+      checks: p.checks,
+      ok: p.ok,
+      uptime: p.availability,
+      skipped,
+      openrouter: 0,
+      not_measured: p.checks > 0 ? null : skipped > 0 ? "quota" : "no_scan",
+    };
+  });
 }
 
 // ---- The property -------------------------------------------------------------------------

@@ -22,15 +22,25 @@ Deno.test("dailyUptime: exactly `days` UTC days ending today, gaps as no data", 
       { model_id: "other/model:free", checked_at: Date.UTC(2026, 10, 24, 5), status: "ok" },
     ],
   });
+  const none = { skipped: 0, openrouter: 0, not_measured: null };
   assert.deepEqual(await dailyUptime(db.store, M, 5, NOW), [
-    { date: "2026-11-23", checks: 1, ok: 1, uptime: 100 },
-    { date: "2026-11-24", checks: 0, ok: 0, uptime: null },
-    { date: "2026-11-25", checks: 2, ok: 1, uptime: 50 },
-    { date: "2026-11-26", checks: 0, ok: 0, uptime: null }, // only skipped: no data
-    { date: "2026-11-27", checks: 1, ok: 1, uptime: 100 },
+    { date: "2026-11-23", checks: 1, ok: 1, uptime: 100, ...none },
+    { ...none, date: "2026-11-24", checks: 0, ok: 0, uptime: null, not_measured: "no_scan" },
+    { ...none, date: "2026-11-25", checks: 2, ok: 1, uptime: 50, skipped: 1 },
+    // only skipped: not measured, and why
+    {
+      ...none,
+      date: "2026-11-26",
+      checks: 0,
+      ok: 0,
+      uptime: null,
+      skipped: 1,
+      not_measured: "quota",
+    },
+    { date: "2026-11-27", checks: 1, ok: 1, uptime: 100, ...none },
   ]);
   assert.deepEqual(await dailyUptime(db.store, M, 1, NOW), [
-    { date: "2026-11-27", checks: 1, ok: 1, uptime: 100 },
+    { date: "2026-11-27", checks: 1, ok: 1, uptime: 100, ...none },
   ]);
   const quarter = await dailyUptime(db.store, M, 90, NOW);
   assert.equal(quarter.length, 90);
