@@ -5,7 +5,8 @@
  *
  * Every error is `{"error": "…"}`: 400 bad parameter (naming it), 401/403 for POST /api/scan,
  * 404 unknown model or endpoint, 409 scan already running, 503 scanning off, 500 otherwise
- * (details go to the log, not the client). API responses are never cached (`no-store`).
+ * (details go to the log, not the client). Every answer leaves here `no-store`; the response
+ * cache (lib/web/response_cache.ts) replaces that on the GET answers it keeps.
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
