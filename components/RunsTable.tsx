@@ -61,6 +61,11 @@ export function RunsTable({ runs, now }: { runs: RunSummary[]; now: number }) {
               </td>
               <td class={NUM}>{r.skipped_count}</td>
               <td class={`${TD} max-w-sm break-words text-slate-600 dark:text-slate-400`}>
+                {r.incident && (
+                  <span class="block font-medium text-amber-700 dark:text-amber-400" data-incident>
+                    {r.incident} (OpenRouter's trouble, not the models')
+                  </span>
+                )}
                 {r.error ?? ""}
               </td>
             </tr>

@@ -2,6 +2,7 @@
 import type { CheckRow, Store } from "../db/store.ts";
 import type { CheckStatus, SkipReason } from "../domain/check.ts";
 import { clampLimit } from "../db/runs.ts";
+import { faultOrNull } from "../db/checks.ts";
 import { statusLabel } from "./labels.ts";
 import { iso, rangeFrom } from "./sql.ts";
 import type { HistoryPoint, Range } from "./types.ts";
@@ -22,7 +23,7 @@ export async function modelHistory(
   // result costs more than the query over hundreds of checks.
   const rs = await store.client.execute({
     sql: `SELECT json_group_array(json_array(checked_at, status, latency_ms, http_status, ttft_ms,
-        attempts, provider, error, skip_reason, run_id) ORDER BY checked_at, id) AS data
+        attempts, provider, error, skip_reason, run_id, fault) ORDER BY checked_at, id) AS data
       FROM (SELECT * FROM checks WHERE model_id = ? AND checked_at > ? AND checked_at <= ?
         ORDER BY checked_at DESC, id DESC ${limit === undefined ? "" : "LIMIT ?"})`,
     args: [
@@ -33,26 +34,29 @@ export async function modelHistory(
     ],
   });
   const rows = JSON.parse(String(rs.rows[0]?.data ?? "[]")) as unknown[][];
-  return rows.map(([at, status, latency, http, ttft, attempts, provider, error, skip, run]) => {
-    const n = (v: unknown) => typeof v === "number" ? v : null;
-    const s = (v: unknown) => typeof v === "string" ? v : null;
-    // Written by insertCheck, which accepts only these values.
-    const check = status as CheckStatus;
-    return {
-      run_datetime: iso(n(at) ?? 0),
-      ok: check === "ok",
-      latency_ms: n(latency),
-      status_label: statusLabel(check, n(http)),
-      status: check,
-      ttft_ms: n(ttft),
-      http_status: n(http),
-      attempts: n(attempts) ?? 1,
-      provider: s(provider),
-      error: s(error),
-      skip_reason: s(skip) as SkipReason | null,
-      run_id: n(run) ?? 0,
-    };
-  });
+  return rows.map(
+    ([at, status, latency, http, ttft, attempts, provider, error, skip, run, fault]) => {
+      const n = (v: unknown) => typeof v === "number" ? v : null;
+      const s = (v: unknown) => typeof v === "string" ? v : null;
+      // Written by insertCheck, which accepts only these values.
+      const check = status as CheckStatus;
+      return {
+        run_datetime: iso(n(at) ?? 0),
+        ok: check === "ok",
+        latency_ms: n(latency),
+        status_label: statusLabel(check, n(http)),
+        status: check,
+        ttft_ms: n(ttft),
+        http_status: n(http),
+        attempts: n(attempts) ?? 1,
+        provider: s(provider),
+        error: s(error),
+        skip_reason: s(skip) as SkipReason | null,
+        run_id: n(run) ?? 0,
+        fault: faultOrNull(fault),
+      };
+    },
+  );
 }
 
 export function toHistoryPoint(c: CheckRow): HistoryPoint {
@@ -69,5 +73,6 @@ export function toHistoryPoint(c: CheckRow): HistoryPoint {
     error: c.error,
     skip_reason: c.skip_reason,
     run_id: c.run_id,
+    fault: c.fault,
   };
 }

@@ -32,5 +32,6 @@ export function toRunSummary(r: RunRow): RunSummary {
     failed_count: r.failed_count,
     skipped_count: r.skipped_count,
     error: r.error,
+    incident: r.incident,
   };
 }

@@ -1,5 +1,5 @@
 import type { CatalogEventKind } from "../db/catalog.ts";
-import type { CheckStatus, RunStatus, RunTrigger, SkipReason } from "../domain/check.ts";
+import type { CheckStatus, Fault, RunStatus, RunTrigger, SkipReason } from "../domain/check.ts";
 
 /**
  * The ranges the API and pages accept (`?range=`); "1y" is 365 days. A range is the half-open
@@ -140,6 +140,8 @@ export interface HistoryPoint {
   /** Why a skipped check was not measured (`quota`, `auth`, `payment`, `shutdown`). */
   skip_reason: SkipReason | null;
   run_id: number;
+  /** Who was at fault (model, upstream, shared_capacity, account, openrouter); null when ok. */
+  fault: Fault | null;
 }
 
 /** One bar of the 90-day status strip. */
@@ -216,4 +218,6 @@ export interface RunSummary {
   failed_count: number;
   skipped_count: number;
   error: string | null;
+  /** Most models failing alike at once: an OpenRouter incident, in one sentence; else null. */
+  incident: string | null;
 }

@@ -10,6 +10,8 @@ import { modelHref } from "../../islands/format.ts";
 import { CatalogEvents } from "../../components/CatalogEvents.tsx";
 import { CatalogFacts } from "../../components/CatalogFacts.tsx";
 import { FailuresByCategory } from "../../components/FailuresByCategory.tsx";
+import { FailureBlame } from "../../components/FailureBlame.tsx";
+import { failureBlame } from "../../lib/stats/blame.ts";
 import { LatencyChart } from "../../components/LatencyChart.tsx";
 import { ModelHeader } from "../../components/ModelHeader.tsx";
 import { RANGE_LABEL, RangeTabs } from "../../components/RangeTabs.tsx";
@@ -60,11 +62,12 @@ export async function modelPage(c: Context, deps: AppDeps): Promise<Response> {
   // Started with the page's other reads; settled (never left rejected) if the model is unknown.
   const regionsRead = regionStats(deps.store, id, range, now);
   regionsRead.catch(() => {});
-  const [model, latency, recent, days] = await Promise.all([
+  const [model, latency, recent, days, blame] = await Promise.all([
     modelDetail(deps.store, id, now),
     latencySeries(deps.store, id, range, now, CHART_CHECKS),
     modelHistory(deps.store, id, "90d", now, RECENT_CHECKS),
     dailyUptime(deps.store, id, STRIP_DAYS, now),
+    failureBlame(deps.store, id, range, now),
   ]);
   if (!model) return notFoundPage(c, "Scouter knows no model with this id.");
   const openRouter = await openRouterStatsOf(deps, model.model_id, now);
@@ -112,6 +115,7 @@ export async function modelPage(c: Context, deps: AppDeps): Promise<Response> {
         <OpenRouterStats fetch={openRouter} ours={model.range_stats["24h"]} now={now} />
       </Section>
       <Section id="failures" title={`Failures by category, ${RANGE_LABEL[range]}`}>
+        <FailureBlame blame={blame} />
         <FailuresByCategory stats={model.range_stats[range]} />
       </Section>
       <Section id="checks" title="Recent checks">

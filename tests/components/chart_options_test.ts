@@ -29,6 +29,7 @@ function point(i: number, status: CheckStatus, latency: number | null): HistoryP
     error: null,
     skip_reason: null,
     run_id: i,
+    fault: status === "ok" ? null : "model",
   };
 }
 

@@ -53,6 +53,7 @@ const LAST_RUN = toLastRunView({
   failed_count: 0,
   skipped_count: 10,
   error: null,
+  incident: null,
 });
 
 Deno.test("the last-scan card: when, how it ended, its counts spaced as words", () => {

@@ -287,6 +287,7 @@ Deno.test("GET /api/runs: newest first, ISO times, limit", async () => {
     "failed_count",
     "skipped_count",
     "error",
+    "incident",
   ]);
   assert.match(runs[0].started_at as string, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
   assert.equal(runs[0].status, "completed");

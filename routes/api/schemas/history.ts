@@ -1,6 +1,7 @@
 /** One model's check history: GET /api/models/{model_id}/history, its query and its points. */
 import { z } from "@hono/zod-openapi";
 import type { HistoryPoint } from "../../../lib/stats/types.ts";
+import { FAULTS } from "../../../lib/domain/check.ts";
 import {
   agree,
   CheckStatusSchema,
@@ -39,6 +40,10 @@ export const HistoryPointSchema = z.object({
   error: z.string().nullable(),
   skip_reason: z.enum(["quota", "auth", "payment", "shutdown"]).nullable(),
   run_id: z.number().int(),
+  fault: z.enum(FAULTS).nullable().openapi({
+    description: "Who was at fault: the model, its upstream provider, OpenRouter's shared free " +
+      "capacity for it, the account's limits, or OpenRouter itself; null when ok.",
+  }),
 }).openapi("HistoryPoint");
 
 agree<Same<z.infer<typeof HistoryPointSchema>, HistoryPoint>>();

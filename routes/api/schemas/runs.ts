@@ -21,6 +21,10 @@ export const RunSummarySchema = z.object({
   failed_count: z.number().int(),
   skipped_count: z.number().int(),
   error: z.string().nullable(),
+  incident: z.string().nullable().openapi({
+    description: "Most models of the run failing alike at once (the same 5xx or 401): an " +
+      "OpenRouter incident, not every model down; those checks have fault `openrouter`.",
+  }),
 }).openapi("Run");
 
 agree<Same<z.infer<typeof RunSummarySchema>, RunSummary>>();
