@@ -4,7 +4,7 @@
  * breakers follow.
  */
 import type { Client, InStatement } from "@libsql/client";
-import type { CheckResult, CheckStatus } from "../domain/check.ts";
+import { type CheckResult, type CheckStatus, type Fault, FAULTS } from "../domain/check.ts";
 import { checkValues } from "./checks.ts";
 import { checkRollupStatements } from "./rollup_check.ts";
 import { num, numOrNull, str } from "./values.ts";
@@ -82,10 +82,10 @@ export async function insertTrafficChecks(
     statements.push({
       sql: `INSERT INTO checks (run_id, model_id, checked_at, status, ok, http_status, latency_ms,
         ttft_ms, attempts, output_tokens, tokens_per_second, provider, error, skip_reason, answer,
-        region, source)
+        region, source, fault)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
-          (SELECT region FROM runs WHERE id = ?), 'traffic')`,
-      args: [runId, ...checkValues(check), runId],
+          (SELECT region FROM runs WHERE id = ?), 'traffic', ?)`,
+      args: [runId, ...checkValues(check), runId, faultOf(check)],
     }, ...checkRollupStatements(check));
   }
   await client.batch(statements, "write");
@@ -121,4 +121,11 @@ export async function probeOutcomesSince(
 export async function lastCheckId(client: Client): Promise<number> {
   const rs = await client.execute("SELECT COALESCE(MAX(id), 0) AS id FROM checks");
   return num(rs.rows[0].id);
+}
+
+/** Who was at fault, when the check names a known party (an ok check: null). */
+function faultOf(c: CheckResult): Fault | null {
+  return c.status !== "ok" && c.fault && (FAULTS as readonly string[]).includes(c.fault)
+    ? c.fault
+    : null;
 }

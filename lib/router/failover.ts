@@ -62,7 +62,11 @@ export async function routeRequest(
       continue;
     }
     while (true) {
-      if (!await deps.pacer.acquire(signal)) return { kind: "aborted", route };
+      if (!await deps.pacer.acquire(signal)) {
+        if (signal.aborted) return { kind: "aborted", route };
+        // The shared pacer refuses when the day's quota (as GET /key counted it) is spent.
+        return dailyQuotaSpent(deps.clock.now(), route, "as GET /key and this server count it");
+      }
       const checkedAt = deps.clock.now();
       const result = await deps.attempt(model, signal);
       if (signal.aborted) {
@@ -88,16 +92,21 @@ export async function routeRequest(
           deps.pacer.pauseUntil(until);
           continue;
         }
-        const at = v.scope === "day" ? nextUtcMidnight(now) : Math.max(resetAt, now + 1000);
-        const retryAfterSeconds = Math.max(1, Math.ceil((at - now) / 1000));
-        route.push({ model, outcome: `account_${v.scope}_limit` });
+        if (v.scope === "day") {
+          route.push({ model, outcome: "account_day_limit" });
+          return dailyQuotaSpent(now, route, "OpenRouter says");
+        }
+        const retryAfterSeconds = Math.max(
+          1,
+          Math.ceil((Math.max(resetAt, now + 1000) - now) / 1000),
+        );
+        route.push({ model, outcome: "account_minute_limit" });
         return {
           kind: "account_limit",
-          scope: v.scope,
+          scope: "minute",
           retryAfterSeconds,
-          message: v.scope === "day"
-            ? `The account's daily free-model quota is used up; it resets at UTC midnight (in ${retryAfterSeconds} s). Failover cannot help: every free model shares it.`
-            : `The account's per-minute free-model limit is reached; retry in ${retryAfterSeconds} s.`,
+          message:
+            `The account's per-minute free-model limit is reached; retry in ${retryAfterSeconds} s.`,
           route,
         };
       }
@@ -136,6 +145,18 @@ export function isRequestFault(j: Judged): boolean {
 function outcomeLabel(v: Verdict): string {
   if (v.kind !== "check") return v.kind;
   return v.status === "rate_limited" ? "upstream_429" : v.status;
+}
+
+function dailyQuotaSpent(now: number, route: RouteStep[], who: string): RouteResult {
+  const retryAfterSeconds = Math.max(1, Math.ceil((nextUtcMidnight(now) - now) / 1000));
+  return {
+    kind: "account_limit",
+    scope: "day",
+    retryAfterSeconds,
+    message: `The account's daily free-model quota is used up (${who}); it resets at UTC ` +
+      `midnight (in ${retryAfterSeconds} s). Failover cannot help: every free model shares it.`,
+    route,
+  };
 }
 
 export function nextUtcMidnight(ms: number): number {

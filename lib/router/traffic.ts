@@ -34,5 +34,6 @@ export function trafficCheck(
     error: ok ? null : verdict.error,
     skip_reason: null,
     answer: null,
+    fault: ok ? null : verdict.fault,
   };
 }

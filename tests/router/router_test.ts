@@ -191,7 +191,7 @@ Deno.test("every routed attempt is a traffic check, without the prompt or the an
     });
     await w.router.flush();
     const rs = await w.store.client.execute(
-      "SELECT model_id, status, answer, latency_ms, ttft_ms, provider FROM checks WHERE source = 'traffic' ORDER BY id",
+      "SELECT model_id, status, answer, latency_ms, ttft_ms, provider, fault FROM checks WHERE source = 'traffic' ORDER BY id",
     );
     assert.deepEqual(rs.rows.map((r) => [r.model_id, r.status, r.answer]), [
       ["a/fast:free", "unavailable", null],
@@ -199,6 +199,8 @@ Deno.test("every routed attempt is a traffic check, without the prompt or the an
     ]);
     assert.ok(Number(rs.rows[1].latency_ms) >= 0 && rs.rows[1].ttft_ms !== null);
     assert.equal(rs.rows[1].provider, "Chutes");
+    // The classifier's blame, as for probes: the provider's 502 is upstream's; ok has none.
+    assert.deepEqual(rs.rows.map((r) => r.fault), ["upstream", null]);
     const dump = await w.store.client.execute(
       "SELECT COUNT(*) AS n FROM checks WHERE error LIKE '%secret%' OR answer LIKE '%secret%'",
     );
