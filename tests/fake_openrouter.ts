@@ -196,6 +196,11 @@ export interface FakeOpenRouterOptions {
   /** Fields merged into GET /key's `data`. */
   keyInfo?: Record<string, unknown>;
   keyFailure?: KeyFailure | null;
+  /**
+   * GET /key answers 401 "User not found." once it has answered this many times (counted from
+   * when this option was last set): a key revoked between two readings.
+   */
+  keyFailsAfter?: number | null;
   /** Epoch milliseconds; drives rate-limit windows, reset headers and `created`. */
   now?: () => number;
   userId?: string;
@@ -252,6 +257,8 @@ export function startFakeOpenRouter(options: FakeOpenRouterOptions): Promise<Fak
   let minuteWindow: number[] = [];
   /** Chat requests counted by `accountWindow`: epoch ms, oldest first. */
   let accountWindow: number[] = [];
+  /** GET /key answers since `keyFailsAfter` was set. */
+  let keyReads = 0;
   const dayCounts = new Map<string, number>();
   let genCounter = 0;
 
@@ -484,6 +491,9 @@ export function startFakeOpenRouter(options: FakeOpenRouterOptions): Promise<Fak
   function handleKey(req: Request): Response {
     const denied = checkAuth(req);
     if (denied) return denied;
+    if (opts.keyFailsAfter != null && keyReads++ >= opts.keyFailsAfter) {
+      return errorResponse(401, "User not found.");
+    }
     switch (opts.keyFailure) {
       case "http_401":
         return errorResponse(401, "User not found.");
@@ -1130,6 +1140,7 @@ export function startFakeOpenRouter(options: FakeOpenRouterOptions): Promise<Fak
     attempts: (id) => attemptCounts.get(id) ?? 0,
     setModels,
     configure(patch) {
+      if ("keyFailsAfter" in patch) keyReads = 0;
       Object.assign(opts, patch);
     },
     resetLimits() {

@@ -66,12 +66,15 @@ Deno.test("the API key and the admin token are nowhere: logs, pages, API, errors
       return run && run.status !== "running" ? run : null;
     });
     assert.equal(first.status, "completed");
-    // 2: a chat answered 401 (the key stopped working mid-scan).
+    // 2: a chat answered 401 and GET /key, asked again, refuses too (the key stopped working
+    // mid-scan; a 401 alone while GET /key accepts the key is OpenRouter's trouble).
     fake.setModels([{ ...models[0], behaviors: ["http_401"] }, models[1], models[2]]);
+    // The scan's first GET /key passes; the re-check after the chat 401 is refused.
+    fake.configure({ keyFailsAfter: 1 });
     const second = await scanAndWait(2);
     assert.equal(second.status, "failed");
     // 3: the key refused from the start (GET /key answers 401).
-    fake.configure({ apiKey: "sk-or-v1-someone-else" });
+    fake.configure({ apiKey: "sk-or-v1-someone-else", keyFailsAfter: null });
     const third = await scanAndWait(3);
     assert.equal(third.status, "failed");
     assert.match(third.error, /401/);
