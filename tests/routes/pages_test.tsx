@@ -172,7 +172,7 @@ Deno.test("pages over 7 days of hourly scans of 30 models", async (t) => {
     }
     // 90 bars, grey where there is no data (the history is 7 days long).
     assert.equal(raw.match(/<rect [^>]*class="fill-/g)?.length, 90 + 6); // + the legend's 6
-    assert.ok(raw.includes(": no data</title>"));
+    assert.ok(raw.includes(": not measured: no scan ran</title>"));
     // 24 h / 7 d / 30 d / 90 d cards.
     for (const t of ["Uptime 24 h", "Uptime 7 days", "Uptime 30 days", "Uptime 90 days"]) {
       assert.ok(raw.includes(`>${t}</h2>`), t);
@@ -374,7 +374,7 @@ Deno.test("a model in the catalog but never checked has a page with empty sectio
   assert.ok(html.includes(">New Model</h1>"));
   assert.ok(html.includes("No measured check in this range."));
   assert.ok(html.includes(">No checks yet.</p>"));
-  assert.equal((html.match(/: no data<\/title>/g) ?? []).length, 90);
+  assert.equal((html.match(/: not measured: no scan ran<\/title>/g) ?? []).length, 90);
   assert.equal((html.match(/>no data<\/p>/g) ?? []).length, 5, "five uptime cards, none at 0 %");
   // On the dashboard: a row with no data (not the empty state: the catalog is known).
   const dash = await getHtml(f.app, "/");
