@@ -29,7 +29,9 @@ Deno.test("server and CLI on one database: one scan at a time unless asked, no l
     OPENROUTER_SCOUT_RPM: "100000",
     OPENROUTER_SCOUT_MAX_RETRIES: "0",
   };
-  const server = await startServer(dir, env);
+  // The server's scan is spaced out (24 × 0.4 s) so it outlives the response cache's few
+  // seconds of /api/summary while the CLI scans beside it.
+  const server = await startServer(dir, { ...env, OPENROUTER_SCOUT_REQUEST_DELAY_SECONDS: "0.4" });
   const base = server.base;
   const summary = async () => await (await fetch(`${base}/api/summary`)).json();
 
@@ -75,8 +77,9 @@ Deno.test("server and CLI on one database: one scan at a time unless asked, no l
       async () => (await summary()).scanning.running ? null : true,
     );
 
-    // 3. The CLI scans; the server refuses to start another and shows the CLI's.
-    const cli = cliCommand(["scan", "--max-models", "12"], {
+    // 3. The CLI scans; the server refuses to start another and shows the CLI's. Spaced out
+    // (12 × 0.5 s), so it outlives the response cache's few seconds of /api/summary.
+    const cli = cliCommand(["scan", "--max-models", "12", "--request-delay-seconds", "0.5"], {
       PATH: Deno.env.get("PATH") ?? "",
       ...env,
     }, dir).spawn();
