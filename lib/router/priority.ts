@@ -4,7 +4,7 @@
  * behind a burst of routed requests waits for them, and a routed request never waits for
  * more than the one grant already being asked for.
  */
-import type { Pacer } from "../scan/pacer.ts";
+import type { GrantOptions, Pacer } from "../scan/pacer.ts";
 
 export interface PrioritizedPacer {
   /** For routed requests. */
@@ -15,6 +15,7 @@ export interface PrioritizedPacer {
 
 interface Waiter {
   signal?: AbortSignal;
+  grant: GrantOptions;
   /** The grant's time (epoch ms, as the shared pacer recorded it), or null. */
   resolve: (grantedAt: number | null) => void;
 }
@@ -34,20 +35,22 @@ export function prioritize(shared: Pacer): PrioritizedPacer {
           waiter.resolve(null);
           continue;
         }
-        const ok = await shared.acquire(waiter.signal).catch(() => false);
-        // One grant at a time: the newest granted start is this one.
-        waiter.resolve(ok ? shared.granted.at(-1) ?? null : null);
+        waiter.resolve(await shared.acquireAt(waiter.signal, waiter.grant).catch(() => null));
       }
     } finally {
       pumping = false;
     }
   }
 
-  /** Everything but the turn-taking is the shared pacer's own (window, pauses, quota…). */
+  /**
+   * Everything but the turn-taking is the shared pacer's own (window, pauses, quota…); routed
+   * traffic may spend the quota reserve, which is kept for the user's own use.
+   */
   const view = (level: 0 | 1): Pacer => {
+    const grant: GrantOptions = { spendReserve: level === 0 };
     const acquireAt = (signal?: AbortSignal) =>
       new Promise<number | null>((resolve) => {
-        queues[level].push({ signal, resolve });
+        queues[level].push({ signal, grant, resolve });
         void pump();
       });
     const acquire = (signal?: AbortSignal) => acquireAt(signal).then((at) => at !== null);

@@ -24,14 +24,20 @@ export interface LearnedLimit {
  * when a request may start and records it; callers are served in order. Every request counts,
  * failed ones too, as OpenRouter counts them — against the window and against the day's quota.
  */
+export interface GrantOptions {
+  /** Routed traffic may spend OPENROUTER_SCOUT_QUOTA_RESERVE; probes never do. */
+  spendReserve?: boolean;
+}
+
 export interface Pacer {
   /**
    * Resolves with true when a request may start now; false if `signal` aborted first or the
-   * day's quota (less the reserve) is spent — `quota.left()` tells which.
+   * day's quota (less the reserve, unless `grant.spendReserve`) is spent — `quota.left()` tells
+   * which.
    */
-  acquire(signal?: AbortSignal): Promise<boolean>;
+  acquire(signal?: AbortSignal, grant?: GrantOptions): Promise<boolean>;
   /** The same, resolving with the grant's time (epoch ms) instead of true, null for false. */
-  acquireAt(signal?: AbortSignal): Promise<number | null>;
+  acquireAt(signal?: AbortSignal, grant?: GrantOptions): Promise<number | null>;
   /** Holds every request until `until` (epoch ms): an account per-minute limit was hit. */
   pauseUntil(until: number): void;
   /**
@@ -81,10 +87,10 @@ export function createPacer(opts: PacerOptions): Pacer {
     return wait;
   }
 
-  async function take(signal?: AbortSignal): Promise<number | null> {
+  async function take(signal?: AbortSignal, grant?: GrantOptions): Promise<number | null> {
     while (true) {
       if (signal?.aborted) return null;
-      if (quota.left(opts.clock.now()) === 0) return null;
+      if (quota.left(opts.clock.now(), grant?.spendReserve) === 0) return null;
       const wait = waitAt(opts.clock.now());
       if (wait <= 0) break;
       await opts.clock.sleep(wait, signal);
@@ -97,15 +103,15 @@ export function createPacer(opts: PacerOptions): Pacer {
     return at;
   }
 
-  function acquireAt(signal?: AbortSignal): Promise<number | null> {
-    const turn = queue.then(() => take(signal));
+  function acquireAt(signal?: AbortSignal, grant?: GrantOptions): Promise<number | null> {
+    const turn = queue.then(() => take(signal, grant));
     queue = turn.catch(() => null);
     return turn;
   }
 
   return {
     acquireAt,
-    acquire: (signal) => acquireAt(signal).then((at) => at !== null),
+    acquire: (signal, grant) => acquireAt(signal, grant).then((at) => at !== null),
     pauseUntil(until) {
       pausedUntil = Math.max(pausedUntil, until);
     },

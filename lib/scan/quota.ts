@@ -30,8 +30,12 @@ export interface QuotaLedger {
   spend(at: number): void;
   /** Requests kept back each UTC day for the user's own apps (OPENROUTER_SCOUT_QUOTA_RESERVE). */
   setReserve(reserve: number): void;
-  /** Requests that may still be sent at `now` (reserve deducted); null when no reading. */
-  left(now: number): number | null;
+  /**
+   * Requests that may still be sent at `now`, the reserve deducted unless `spendReserve` (routed
+   * traffic: the reserve is kept for the user's own use, which routed requests are); null when
+   * there is no reading.
+   */
+  left(now: number, spendReserve?: boolean): number | null;
   /** The count at `now` from the reading; null when GET /key never reported it. */
   snapshot(now: number): QuotaSnapshot | null;
   /** When the latest reading was taken; null when none. */
@@ -73,9 +77,9 @@ export function createQuotaLedger(): QuotaLedger {
     setReserve(n) {
       reserve = Math.max(0, Math.floor(n));
     },
-    left(now) {
+    left(now, spendReserve = false) {
       const s = snapshot(now);
-      return s === null ? null : Math.max(0, s.remaining - reserve);
+      return s === null ? null : Math.max(0, s.remaining - (spendReserve ? 0 : reserve));
     },
     snapshot,
     get readAt() {

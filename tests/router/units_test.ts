@@ -90,6 +90,20 @@ Deno.test("pacer: routed traffic is served before probes already waiting", async
   assert.equal(shared.granted.length, 3);
 });
 
+Deno.test("pacer: the quota reserve holds probes back, not routed traffic (the user's own use)", async () => {
+  const clock = createVirtualClock(Date.UTC(2026, 11, 7, 12));
+  const shared = createPacer({ rpm: 100, delayMs: 0, clock });
+  shared.quota.record({ limit: 50, remaining: 3, used: 47 }, clock.now());
+  shared.quota.setReserve(2);
+  const { traffic, probes } = prioritize(shared);
+  assert.equal(await probes.acquire(), true, "1 left after the reserve");
+  assert.equal(await probes.acquire(), false, "the reserve is not the probes'");
+  assert.equal(await traffic.acquire(), true);
+  assert.equal(await traffic.acquire(), true);
+  assert.equal(await traffic.acquire(), false, "the day's quota itself is spent");
+  assert.equal(shared.quota.left(clock.now(), true), 0);
+});
+
 Deno.test("a 400 from OpenRouter itself is the request's fault; a provider's 400 is the model's", () => {
   const judged = (status: number, metadata: Record<string, unknown> | null) => {
     const reply = emptyReply();
