@@ -1,17 +1,19 @@
 /**
  * kill -9 of the server in the middle of a scan, then a restart on the same database: the
- * checks already written are all there, the dead run ends `interrupted` (with its counts),
- * the next scan runs normally, and the database passes `PRAGMA integrity_check`.
+ * checks already written are all there, the dead run ends `interrupted` (with its counts) when
+ * its heartbeat goes stale (last heartbeat + STALE_RUN_MS, not at some later minute tick),
+ * /api/summary never reports it as the running scan once it is dead, the next scan runs
+ * normally, and the database passes `PRAGMA integrity_check`.
  */
 import assert from "node:assert/strict";
 import { openStore } from "../../lib/db/open.ts";
-import { STALE_RUN_MS } from "../../lib/scan/liveness.ts";
+import { HEARTBEAT_MS, STALE_RUN_MS } from "../../lib/scan/liveness.ts";
 import { startFakeOpenRouter } from "../fake_openrouter.ts";
 import { TEST_KEY } from "../scan/helpers.ts";
 import { ADMIN_TOKEN } from "./app_world.ts";
 import { startServer, waitFor } from "./server.ts";
 
-Deno.test("kill -9 mid-scan, restart: checks kept, run interrupted, next scan normal, integrity ok", async () => {
+Deno.test("kill -9 mid-scan, restart: checks kept, run interrupted in time, next scan normal, integrity ok", async () => {
   const ids = Array.from({ length: 20 }, (_, i) => `crash/model-${i}:free`);
   const fake = await startFakeOpenRouter({
     models: ids.map((id) => ({ id, delayMs: 250 })),
@@ -41,6 +43,7 @@ Deno.test("kill -9 mid-scan, restart: checks kept, run interrupted, next scan no
       first.logs,
     );
     await first.kill9();
+    const killedAt = Date.now();
     assert.doesNotMatch(first.logs(), /stopped|shutting down/, "it died, it did not stop");
 
     const second = await startServer(dir, env);
@@ -54,9 +57,34 @@ Deno.test("kill -9 mid-scan, restart: checks kept, run interrupted, next scan no
     const killed = (await (await fetch(`${second.base}/api/runs`)).json()).at(-1);
     assert.equal(killed.status, "running", "not judged dead yet");
 
-    // Once its silence outlasts the lease, a scan starts normally and closes the dead run.
+    // Its silence outlasts the lease: the restarted server marks it interrupted then.
     fake.setModels(ids.map((id) => ({ id })));
-    await new Promise((r) => setTimeout(r, STALE_RUN_MS + 1_000));
+    const reportedDead: string[] = [];
+    const closed = await waitFor(
+      "the killed run interrupted",
+      async () => {
+        const s = await summary(second.base);
+        const list: { id: number; status: string }[] =
+          await (await fetch(`${second.base}/api/runs`)).json();
+        // Once the heartbeat is stale by the kill's clock, the status must not show it.
+        if (
+          Date.now() - killedAt > STALE_RUN_MS + 500 && s.scanning.running?.run_id === killed.id
+        ) {
+          reportedDead.push(`${Date.now() - killedAt} ms after the kill`);
+        }
+        const run = list.find((r) => r.id === killed.id);
+        return run?.status === "interrupted" ? Date.now() - killedAt : null;
+      },
+      STALE_RUN_MS + 30_000,
+      second.logs,
+    );
+    console.log(`killed run ${killed.id} interrupted ${closed} ms after the kill`);
+    // The last heartbeat was at most HEARTBEAT_MS before the kill: stale by 20 s after it.
+    assert.ok(closed <= STALE_RUN_MS + 3_000, `${closed} ms`);
+    assert.ok(closed >= STALE_RUN_MS - HEARTBEAT_MS - 1_000, `${closed} ms: too early`);
+    assert.deepEqual(reportedDead, [], "a dead run was reported as the running scan");
+
+    // Then a scan starts normally.
     const post = await fetch(`${second.base}/api/scan`, {
       method: "POST",
       headers: { Authorization: `Bearer ${ADMIN_TOKEN}` },
@@ -99,6 +127,7 @@ Deno.test("kill -9 mid-scan, restart: checks kept, run interrupted, next scan no
     assert.equal(dead.id, killed.id);
     assert.equal(dead.status, "interrupted");
     assert.ok(dead.finished_at);
+    assert.ok(Date.parse(dead.finished_at) <= killedAt, "it ended at its last sign of life");
     assert.ok(dead.ok_count >= seen, `${dead.ok_count} checks kept of ${seen} seen`);
     assert.match(second.logs(), /marked 1 abandoned run\(s\) as interrupted/);
     assert.equal(await second.stop(), 0, second.logs());
