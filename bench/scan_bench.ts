@@ -92,6 +92,33 @@ if (paced) {
   console.log(`${times.length} requests over ${spanMin.toFixed(2)} min from first to last`);
 }
 
+/**
+ * `deno <args>` in `dir` with only the env a scan needs, pointed at the fake; under GNU time
+ * (for its peak RSS) when `timed`.
+ */
+function scanCommand(
+  dir: string,
+  fakeUrl: string,
+  args: string[],
+  env: Record<string, string> = {},
+  timed = false,
+): Deno.Command {
+  return new Deno.Command(timed ? "/usr/bin/time" : Deno.execPath(), {
+    args: timed ? ["-v", Deno.execPath(), ...args] : args,
+    cwd: dir,
+    clearEnv: true,
+    env: {
+      PATH: Deno.env.get("PATH") ?? "",
+      NO_COLOR: "1",
+      OPENROUTER_API_KEY: key,
+      OPENROUTER_BASE_URL: fakeUrl,
+      ...env,
+    },
+    stdout: "piped",
+    stderr: "piped",
+  });
+}
+
 /** One scan command on a fresh database, against a fresh fake in its own process. */
 async function once(): Promise<Run> {
   const fake = await startFakeProcess();
@@ -109,20 +136,9 @@ async function once(): Promise<Run> {
       "--max-retries",
       "0",
     ];
-    const command = new Deno.Command(gnuTime ? "/usr/bin/time" : Deno.execPath(), {
-      args: gnuTime ? ["-v", Deno.execPath(), ...scanArgs] : scanArgs,
-      cwd: dir,
-      clearEnv: true,
-      env: {
-        PATH: Deno.env.get("PATH") ?? "",
-        NO_COLOR: "1",
-        OPENROUTER_API_KEY: key,
-        OPENROUTER_BASE_URL: fake.url,
-        OPENROUTER_SCOUT_RPM: paced ? values.rpm! : "100000",
-      },
-      stdout: "piped",
-      stderr: "piped",
-    });
+    const command = scanCommand(dir, fake.url, scanArgs, {
+      OPENROUTER_SCOUT_RPM: paced ? values.rpm! : "100000",
+    }, gnuTime);
     const startedAt = Date.now();
     const started = performance.now();
     const out = await command.output();
@@ -173,19 +189,14 @@ async function learnedLimit(): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "scouter-bench-" });
   try {
     const started = performance.now();
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: [...RUN_FLAGS, MAIN, "scan", "--json", "--concurrency", "3"],
-      cwd: dir,
-      clearEnv: true,
-      env: {
-        PATH: Deno.env.get("PATH") ?? "",
-        NO_COLOR: "1",
-        OPENROUTER_API_KEY: key,
-        OPENROUTER_BASE_URL: fake.url,
-      },
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
+    const out = await scanCommand(dir, fake.url, [
+      ...RUN_FLAGS,
+      MAIN,
+      "scan",
+      "--json",
+      "--concurrency",
+      "3",
+    ]).output();
     const seconds = (performance.now() - started) / 1000;
     const { chatAt, account429s } = await fake.stopWithCounts();
     const stdout = new TextDecoder().decode(out.stdout);
