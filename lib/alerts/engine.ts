@@ -73,8 +73,11 @@ async function buildPass(
 
   const [checksRs, catalogRs, expiringRs] = await client.batch([
     {
-      sql: `SELECT id, model_id, run_id, status, checked_at FROM checks WHERE id > ?
-        ORDER BY id LIMIT ?`,
+      // A failure blamed on OpenRouter (an incident) is not measured: the rules see it as
+      // skipped, so it neither starts nor extends a "down" streak.
+      sql: `SELECT id, model_id, run_id, checked_at,
+          CASE WHEN ${BLAMED} THEN 'skipped' ELSE status END AS status
+        FROM checks WHERE id > ? ORDER BY id LIMIT ?`,
       args: [checkCursor, PAGE],
     },
     {
@@ -227,6 +230,9 @@ async function buildPass(
   };
 }
 
+/** SQL: a check of `checks` that failed and is blamed on OpenRouter (lib/db/rollups.ts). */
+const BLAMED = "(status NOT IN ('ok', 'skipped') AND fault IS 'openrouter')";
+
 /** Most failed statuses a down alert lists (the latest ones). */
 const MAX_LISTED_FAILURES = 10;
 
@@ -239,7 +245,8 @@ async function streakStatuses(
 ): Promise<CheckStatus[]> {
   const rs = await client.execute({
     sql: `SELECT status FROM checks
-      WHERE model_id = ? AND status <> 'skipped' AND (checked_at < ? OR (checked_at = ? AND id <= ?))
+      WHERE model_id = ? AND status <> 'skipped' AND NOT ${BLAMED}
+        AND (checked_at < ? OR (checked_at = ? AND id <= ?))
       ORDER BY checked_at DESC, id DESC LIMIT ?`,
     args: [id, last.checked_at, last.checked_at, last.id, n],
   });

@@ -8,12 +8,13 @@
  */
 import type { Client } from "@libsql/client";
 import type { CheckResult, RunStatus, RunTrigger } from "../domain/check.ts";
-import { checkValues } from "./checks.ts";
+import { checkValues, faultValue } from "./checks.ts";
 import { binOf } from "./histogram.ts";
 import {
   BUMP_ROLLUPS_VERSION,
   FAILURE_STATUSES,
   GRAINS,
+  isBlamed,
   mergeRollupSql,
   modelKeysSql,
   refreshStateSql,
@@ -68,7 +69,7 @@ const MARK = [
 ];
 
 function checkRow(c: CheckResult, run: number): unknown[] {
-  return [run, ...checkValues(c)];
+  return [run, ...checkValues(c), faultValue(c)];
 }
 
 /** Inserts check rows `[run, …]`; `runBase`: SQL added to each row's run (or "0"). */
@@ -77,8 +78,8 @@ function insertChecks(rows: unknown[][], runBase: string) {
     sql: `${ROWS}
       INSERT INTO checks (run_id, model_id, checked_at, status, ok, http_status, latency_ms,
         ttft_ms, attempts, output_tokens, tokens_per_second, provider, error, skip_reason,
-        answer)
-      SELECT ${runBase} + ${col(0)}, ${cols(1, 14)} FROM j, temp.bulk_mark m`,
+        answer, fault)
+      SELECT ${runBase} + ${col(0)}, ${cols(1, 15)} FROM j, temp.bulk_mark m`,
     args: [JSON.stringify(rows)],
   };
 }
@@ -189,6 +190,7 @@ const STATUS_INDEX = new Map<string, number>([
   ...FAILURE_STATUSES.map((s): [string, number] => [s, SUM_INDEX.get(`n_${s}`)!]),
 ]);
 const CHECKS = SUM_INDEX.get("checks")!;
+const OPENROUTER = SUM_INDEX.get("openrouter")!;
 const LAT_N = SUM_INDEX.get("lat_n")!;
 const TTFT_N = SUM_INDEX.get("ttft_n")!;
 /** lat_min; then ttft_min, lat_max, ttft_max. */
@@ -234,7 +236,8 @@ export function rollupRows(checks: readonly CheckResult[]): (number | string | n
   const grains = Object.values(GRAINS);
   for (const c of checks) {
     const at = intOrNull(c.checked_at);
-    const index = STATUS_INDEX.get(c.status);
+    // A failure blamed on OpenRouter is not measured: it counts in `openrouter` alone.
+    const index = isBlamed(c) ? OPENROUTER : STATUS_INDEX.get(c.status);
     if (at === null) continue;
     const model = cleanText(c.model_id);
     const lat = c.status === "ok" ? msOrNull(c.latency_ms) : null;
@@ -247,7 +250,7 @@ export function rollupRows(checks: readonly CheckResult[]): (number | string | n
         // A status this version does not know counts nowhere (as in rollupRowsSql).
         if (index !== undefined) {
           row[index]++;
-          if (c.status !== "skipped") row[CHECKS]++;
+          if (c.status !== "skipped" && index !== OPENROUTER) row[CHECKS]++;
         }
         if (lat !== null) measure(s, 0, lat);
         if (ttft !== null) measure(s, 1, ttft);

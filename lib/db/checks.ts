@@ -10,6 +10,7 @@ import {
 } from "../domain/check.ts";
 import { StoreError } from "./errors.ts";
 import { checkRollupStatements } from "./rollup_check.ts";
+import { REBLAME_SETUP, reblameStatements } from "./rollups.ts";
 import { clampLimit } from "./runs.ts";
 import {
   bool,
@@ -146,7 +147,8 @@ export async function insertCheck(
   return num(rs.rows[0].id);
 }
 
-function faultValue(c: CheckResult): Fault | null {
+/** The fault stored with a check: null when ok; refused when not one of FAULTS. */
+export function faultValue(c: CheckResult): Fault | null {
   if (c.status === "ok" || c.fault == null) return null;
   if (!(FAULTS as readonly string[]).includes(c.fault)) {
     throw new StoreError(`unknown fault ${JSON.stringify(c.fault)}`);
@@ -156,7 +158,10 @@ function faultValue(c: CheckResult): Fault | null {
 
 /**
  * Re-blames failed checks of a run once the whole run is known (an OpenRouter incident: most
- * models failing alike at once). Ok checks keep no fault.
+ * models failing alike at once). Ok checks keep no fault. In the same transaction, checks that
+ * become (or stop being) OpenRouter's fault move out of (or back into) their failure column of
+ * the rollups, and their models' latest state is worked out again (rollups.ts
+ * `reblameStatements`): not measured is not down.
  */
 export async function setChecksFault(
   client: Client,
@@ -168,11 +173,25 @@ export async function setChecksFault(
   if (!(FAULTS as readonly string[]).includes(fault)) {
     throw new StoreError(`unknown fault ${JSON.stringify(fault)}`);
   }
-  await client.execute({
-    sql: `UPDATE checks SET fault = ? WHERE run_id = ? AND status <> 'ok'
-      AND model_id IN (${modelIds.map(() => "?").join(", ")})`,
-    args: [fault, runId, ...modelIds],
-  });
+  const toOpenRouter = fault === "openrouter";
+  const models = `model_id IN (${modelIds.map(() => "?").join(", ")})`;
+  await client.batch([
+    ...REBLAME_SETUP,
+    {
+      // The failed checks whose "not measured" changes: those not yet OpenRouter's fault when
+      // blaming OpenRouter, those that were when blaming someone else.
+      sql: `INSERT INTO temp.reblame (id, dir)
+        SELECT c.id, ? FROM checks c WHERE c.run_id = ? AND c.${models}
+          AND c.status NOT IN ('ok', 'skipped')
+          AND c.fault IS ${toOpenRouter ? "NOT " : ""}'openrouter'`,
+      args: [toOpenRouter ? 1 : -1, runId, ...modelIds],
+    },
+    {
+      sql: `UPDATE checks SET fault = ? WHERE run_id = ? AND status <> 'ok' AND ${models}`,
+      args: [fault, runId, ...modelIds],
+    },
+    ...reblameStatements(),
+  ], "write");
 }
 
 /** Oldest first. With `limit`, the newest `limit` matches, still in ascending order. */

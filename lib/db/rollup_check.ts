@@ -9,30 +9,39 @@ import type { CheckResult } from "../domain/check.ts";
 import { binOf } from "./histogram.ts";
 import {
   BUMP_ROLLUPS_VERSION,
+  countedFailureSql,
   FLEET_KEY,
   GRAINS,
+  isBlamed,
+  measuredSql,
   ROLLUP_TABLE,
   STATE_SPARKLINE,
 } from "./rollups.ts";
 import { cleanText, intOrNull } from "./values.ts";
 
 /** The fields of a check the rollups and the latest state use. */
-export type RolledCheck = Pick<
-  CheckResult,
-  "model_id" | "checked_at" | "status" | "http_status" | "latency_ms" | "ttft_ms"
->;
+export type RolledCheck =
+  & Pick<
+    CheckResult,
+    "model_id" | "checked_at" | "status" | "http_status" | "latency_ms" | "ttft_ms"
+  >
+  & Pick<Partial<CheckResult>, "fault">;
 
 /** The statements for one check, just inserted (it has the highest id). */
 export function checkRollupStatements(c: RolledCheck): InStatement[] {
   const model = cleanText(c.model_id);
   const at = intOrNull(c.checked_at);
   const ok = c.status === "ok";
-  // Added to the row's counters (all start at 0).
+  // Added to the row's counters (all start at 0). A failure blamed on OpenRouter is not
+  // measured: it counts in `openrouter` alone.
   const add: Record<string, number> = {};
   if (c.status === "skipped") add.skipped = 1;
-  else add.checks = 1;
-  if (ok) add.ok = 1;
-  else if (c.status !== "skipped") add[`n_${c.status}`] = 1;
+  else if (isBlamed(c)) add.openrouter = 1;
+  else {
+    add.checks = 1;
+    if (ok) add.ok = 1;
+    else add[`n_${c.status}`] = 1;
+  }
   // Measures of the ok check: [count, sum, min, max, histogram] columns and the value.
   const measures: [string, number][] = [];
   const lat = ok ? intOrNull(c.latency_ms) : null;
@@ -95,7 +104,9 @@ function stateStatement(
   ok: boolean,
 ): InStatement {
   const t = at === null ? "NULL" : String(at);
-  if (c.status === "skipped") {
+  // Not measured (skipped, or blamed on OpenRouter): neither the latest measured check nor a
+  // part of the streak or the sparkline.
+  if (c.status === "skipped" || isBlamed(c)) {
     return {
       sql: `INSERT INTO model_state (model_id, last_any_at) VALUES (:m, ${t})
         ON CONFLICT (model_id) DO UPDATE SET last_any_at = MAX(last_any_at, excluded.last_any_at)`,
@@ -120,7 +131,7 @@ function stateStatement(
     ? `CASE WHEN ${afterOk} THEN (SELECT COUNT(*) FROM checks f
         WHERE f.model_id = excluded.model_id AND f.checked_at >= excluded.last_at
           AND (f.checked_at > excluded.last_at OR f.id > excluded.last_id)
-          AND f.status NOT IN ('ok', 'skipped')) ELSE streak END`
+          AND ${countedFailureSql("f")}) ELSE streak END`
     : `streak + ${afterOk}`;
   const okCols = ok
     ? `, last_ok_at = CASE WHEN ${afterOk} THEN excluded.last_ok_at ELSE last_ok_at END,
@@ -141,7 +152,7 @@ function stateStatement(
               ELSE json_insert(spark, '$[#]', ${v}) END
           ELSE (SELECT json_group_array(v ORDER BY at, id) FROM (
             SELECT CASE WHEN x.status = 'ok' THEN x.latency_ms END AS v, x.checked_at AS at, x.id
-            FROM checks x WHERE x.model_id = excluded.model_id AND x.status <> 'skipped'
+            FROM checks x WHERE x.model_id = excluded.model_id AND ${measuredSql("x")}
             ORDER BY x.checked_at DESC, x.id DESC LIMIT ${STATE_SPARKLINE})) END${okCols}`,
     args: { m: model, status: c.status },
   };

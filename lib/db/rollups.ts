@@ -2,11 +2,17 @@
  * Rollups and the latest state of each model: what the read models use instead of raw checks.
  *
  * - `rollups`: one row per model, grain (0: a UTC hour, 1: a UTC day) and bucket, with additive
- *   counters (measured checks, ok, each failure category, skipped apart), the count, sum, min and
+ *   counters (measured checks, ok, each failure category; the not measured apart: `skipped`,
+ *   and `openrouter` for failed checks blamed on OpenRouter itself), the count, sum, min and
  *   max of the latency and TTFT of the ok checks, and a histogram of each (./histogram.ts).
  *   Model key 0 (FLEET_KEY) holds every model together: the fleet's availability.
  * - `model_state`: per model, its latest check and measured check, failures since the latest ok
  *   one, and the latency sparkline of its latest 24 measured checks.
+ *
+ * Not measured is not down: a failed check with `fault = 'openrouter'` (an OpenRouter incident,
+ * set at insert or afterwards by `reblameStatements`) says nothing about the model. It counts in
+ * `openrouter` only (not in `checks`, `ok` or a failure column), and like a skipped check it
+ * neither extends nor breaks a failure streak, nor is it a model's latest measured check.
  * - `model_keys`: a small integer per model id, so that the rollup rows (about 880,000 a year for
  *   100 models) do not each repeat a 40-byte id.
  *
@@ -44,11 +50,41 @@ export const GRAINS: Record<Grain, { code: number; step: number }> = {
 /** The statuses that count against uptime, in CHECK_STATUSES order. */
 export const FAILURE_STATUSES = CHECK_STATUSES.filter((s) => s !== "ok" && s !== "skipped");
 
+const failureList = FAILURE_STATUSES.map((s) => `'${s}'`).join(", ");
+
+/**
+ * SQL: check `a` (an alias of `checks`) failed and is blamed on OpenRouter: not measured. Such a
+ * check leaves the failure columns for `openrouter` in the rollups, and the latest state.
+ */
+export function blamedSql(a: string): string {
+  return `(${a}.status IN (${failureList}) AND ${a}.fault IS 'openrouter')`;
+}
+
+/** SQL: check `a` is measured (neither skipped nor blamed on OpenRouter). */
+export function measuredSql(a: string, shape: RollupShape = CURRENT): string {
+  return shape.blame
+    ? `(${a}.status <> 'skipped' AND NOT ${blamedSql(a)})`
+    : `${a}.status <> 'skipped'`;
+}
+
+/** SQL: check `a` is a failure that counts against its model (measured, not ok). */
+export function countedFailureSql(a: string, shape: RollupShape = CURRENT): string {
+  return shape.blame
+    ? `(${a}.status NOT IN ('ok', 'skipped') AND NOT ${blamedSql(a)})`
+    : `${a}.status NOT IN ('ok', 'skipped')`;
+}
+
+/** Whether a check (as CheckResult or row) is a failure blamed on OpenRouter (see blamedSql). */
+export function isBlamed(c: { status: string; fault?: string | null }): boolean {
+  return c.fault === "openrouter" && (FAILURE_STATUSES as readonly string[]).includes(c.status);
+}
+
 /** Counters added up when rows merge; `checks` = measured = ok + every failure column. */
 export const SUM_COLUMNS: readonly string[] = [
   "checks",
   "ok",
   "skipped",
+  "openrouter",
   ...FAILURE_STATUSES.map((s) => `n_${s}`),
   "lat_n",
   "lat_sum",
@@ -65,9 +101,33 @@ export const ROLLUP_COLUMNS: readonly string[] = [
   ...HIST_COLUMNS,
 ];
 
+/**
+ * Which rollups the SQL below writes: CURRENT, or V2 as migration 2 created them (before blame
+ * existed: no `checks.fault`, no `openrouter` column), so that migration 2 stays what shipped
+ * and migration 10 brings it to CURRENT.
+ */
+export interface RollupShape {
+  sums: readonly string[];
+  /** Failed checks blamed on OpenRouter are not measured (needs `checks.fault`). */
+  blame: boolean;
+}
+
+export const CURRENT: RollupShape = { sums: SUM_COLUMNS, blame: true };
+export const V2: RollupShape = {
+  sums: SUM_COLUMNS.filter((c) => c !== "openrouter"),
+  blame: false,
+};
+
+const columnsOf = (shape: RollupShape) => [
+  ...shape.sums,
+  ...MIN_COLUMNS,
+  ...MAX_COLUMNS,
+  ...HIST_COLUMNS,
+];
+
 /** CREATE TABLE of the rollups (one table: one upsert per check covers both grains). */
-export function rollupTableSql(): string {
-  const ints = SUM_COLUMNS.map((c) => `${c} INTEGER NOT NULL DEFAULT 0`).join(",\n  ");
+export function rollupTableSql(shape: RollupShape = CURRENT): string {
+  const ints = shape.sums.map((c) => `${c} INTEGER NOT NULL DEFAULT 0`).join(",\n  ");
   return `CREATE TABLE ${ROLLUP_TABLE} (
   model_key INTEGER NOT NULL,
   grain INTEGER NOT NULL,
@@ -84,16 +144,23 @@ export function floorSql(col: string, step: number): string {
   return `((CASE WHEN ${col} >= 0 THEN ${col} / ${step} ELSE (${col} + 1) / ${step} - 1 END) * ${step})`;
 }
 
-const measuredList = ["ok", ...FAILURE_STATUSES].map((s) => `'${s}'`).join(", ");
-
 /**
  * Rollup-shaped rows `(mk, bucket, <ROLLUP_COLUMNS>)` from the checks matching `where` (alias
  * `c`), one per model key and bucket of `step`, and with `fleet` also per bucket under FLEET_KEY.
  * A status this version does not know (written by a newer one) counts nowhere.
  */
-export function rollupRowsSql(where: string, step: number, fleet: boolean): string {
+export function rollupRowsSql(
+  where: string,
+  step: number,
+  fleet: boolean,
+  shape: RollupShape = CURRENT,
+): string {
   const copies = fleet ? "(SELECT 0 AS f UNION ALL SELECT 1)" : "(SELECT 1 AS f)";
   const ok = "status = 'ok'";
+  // In `src`, a blamed failure's status reads 'openrouter': it counts there alone.
+  const status = shape.blame
+    ? `CASE WHEN ${blamedSql("c")} THEN 'openrouter' ELSE c.status END`
+    : "c.status";
   const hist = (col: string) =>
     `SELECT mk, bucket, json_group_object(bin, json_array(n, s)) AS h FROM (
       SELECT mk, bucket, ${binSql(col)} AS bin, COUNT(*) AS n, SUM(${col}) AS s
@@ -101,15 +168,17 @@ export function rollupRowsSql(where: string, step: number, fleet: boolean): stri
     GROUP BY 1, 2`;
   return `WITH src AS (
       SELECT CASE WHEN d.f = 0 THEN ${FLEET_KEY} ELSE k.key END AS mk,
-        ${floorSql("c.checked_at", step)} AS bucket, c.status AS status,
+        ${floorSql("c.checked_at", step)} AS bucket, ${status} AS status,
         c.latency_ms AS lat, c.ttft_ms AS ttft
       FROM checks c JOIN model_keys k ON k.model_id = c.model_id CROSS JOIN ${copies} d
       WHERE ${where}),
     agg AS (
       SELECT mk, bucket,
-        SUM(status IN (${measuredList})) AS checks,
+        SUM(status IN ('ok', ${failureList})) AS checks,
         SUM(${ok}) AS ok,
-        SUM(status = 'skipped') AS skipped,
+        SUM(status = 'skipped') AS skipped,${
+    shape.blame ? "\n        SUM(status = 'openrouter') AS openrouter," : ""
+  }
         ${FAILURE_STATUSES.map((s) => `SUM(status = '${s}') AS n_${s}`).join(",\n        ")},
         SUM(${ok} AND lat IS NOT NULL) AS lat_n,
         COALESCE(SUM(lat) FILTER (WHERE ${ok}), 0) AS lat_sum,
@@ -123,7 +192,7 @@ export function rollupRowsSql(where: string, step: number, fleet: boolean): stri
     lh AS (${hist("lat")}),
     th AS (${hist("ttft")})
     SELECT agg.mk, agg.bucket, ${
-    [...SUM_COLUMNS, ...MIN_COLUMNS, ...MAX_COLUMNS].map((c) => `agg.${c}`).join(", ")
+    [...shape.sums, ...MIN_COLUMNS, ...MAX_COLUMNS].map((c) => `agg.${c}`).join(", ")
   }, lh.h AS lat_hist, th.h AS ttft_hist
     FROM agg LEFT JOIN lh ON lh.mk = agg.mk AND lh.bucket = agg.bucket
       LEFT JOIN th ON th.mk = agg.mk AND th.bucket = agg.bucket`;
@@ -141,13 +210,13 @@ function mergeHistSql(table: string, col: string): string {
 }
 
 /** The ON CONFLICT assignments that add a new row (`excluded`) to a stored rollup row. */
-export function mergeRollupSql(): string {
+export function mergeRollupSql(shape: RollupShape = CURRENT): string {
   const table = ROLLUP_TABLE;
   const either = (fn: "MIN" | "MAX", c: string) =>
     `${c} = ${fn}(COALESCE(${table}.${c}, excluded.${c}), COALESCE(excluded.${c}, ${table}.${c}))`;
   return `ON CONFLICT (model_key, grain, bucket) DO UPDATE SET ${
     [
-      ...SUM_COLUMNS.map((c) => `${c} = ${table}.${c} + excluded.${c}`),
+      ...shape.sums.map((c) => `${c} = ${table}.${c} + excluded.${c}`),
       ...MIN_COLUMNS.map((c) => either("MIN", c)),
       ...MAX_COLUMNS.map((c) => either("MAX", c)),
       ...HIST_COLUMNS.map((c) => `${c} = ${mergeHistSql(table, c)}`),
@@ -156,13 +225,18 @@ export function mergeRollupSql(): string {
 }
 
 /** Adds the checks matching `where` to the rollups of `grain` (model rows and fleet rows). */
-export function upsertRollupsSql(grain: Grain, where: string): string {
+export function upsertRollupsSql(
+  grain: Grain,
+  where: string,
+  shape: RollupShape = CURRENT,
+): string {
   const { code, step } = GRAINS[grain];
+  const cols = columnsOf(shape).join(", ");
   // `WHERE true`: SQLite needs a WHERE before ON CONFLICT in an INSERT … SELECT.
-  return `INSERT INTO ${ROLLUP_TABLE} (model_key, grain, bucket, ${ROLLUP_COLUMNS.join(", ")})
-    SELECT mk, ${code}, bucket, ${ROLLUP_COLUMNS.join(", ")}
-    FROM (${rollupRowsSql(where, step, true)}) WHERE true
-    ${mergeRollupSql()}`;
+  return `INSERT INTO ${ROLLUP_TABLE} (model_key, grain, bucket, ${cols})
+    SELECT mk, ${code}, bucket, ${cols}
+    FROM (${rollupRowsSql(where, step, true, shape)}) WHERE true
+    ${mergeRollupSql(shape)}`;
 }
 
 /** Gives every model of the checks matching `where` its key. */
@@ -180,7 +254,9 @@ export function modelKeysSql(where: string): string {
  *   checks after it (all stored, being newer); when L was pruned (or there never was one), the
  *   new failures after it extend the stored count.
  */
-export function refreshStateSql(where: string): string {
+export function refreshStateSql(where: string, shape: RollupShape = CURRENT): string {
+  const measured = (a: string) => measuredSql(a, shape);
+  const failed = (a: string) => countedFailureSql(a, shape);
   const newest = (cond: string) =>
     `(SELECT x.id FROM checks x WHERE x.model_id = t.model_id AND ${cond}
       ORDER BY x.checked_at DESC, x.id DESC LIMIT 1)`;
@@ -200,23 +276,23 @@ export function refreshStateSql(where: string): string {
         WHEN ${rawOk} THEN (SELECT COUNT(*) FROM checks f
           WHERE f.model_id = t.model_id AND f.checked_at >= o.checked_at
             AND (f.checked_at > o.checked_at OR f.id > o.id)
-            AND f.status NOT IN ('ok', 'skipped'))
+            AND ${failed("f")})
         ELSE COALESCE(s.streak, 0) + (SELECT COUNT(*) FROM checks c
-          WHERE (${where}) AND c.model_id = t.model_id AND c.status NOT IN ('ok', 'skipped')
+          WHERE (${where}) AND c.model_id = t.model_id AND ${failed("c")}
             AND (s.last_ok_at IS NULL OR c.checked_at > s.last_ok_at OR
               (c.checked_at = s.last_ok_at AND c.id > s.last_ok_id))) END,
       CASE WHEN t.measured = 0 THEN COALESCE(s.spark, '[]')
         ELSE (SELECT json_group_array(v ORDER BY at, id) FROM (
           SELECT CASE WHEN x.status = 'ok' THEN x.latency_ms END AS v, x.checked_at AS at, x.id
-          FROM checks x WHERE x.model_id = t.model_id AND x.status <> 'skipped'
+          FROM checks x WHERE x.model_id = t.model_id AND ${measured("x")}
           ORDER BY x.checked_at DESC, x.id DESC LIMIT ${STATE_SPARKLINE})) END,
       CASE WHEN ${rawOk} THEN o.checked_at ELSE s.last_ok_at END,
       CASE WHEN ${rawOk} THEN o.id ELSE s.last_ok_id END
     FROM (SELECT c.model_id, MAX(c.checked_at) AS max_any,
-        SUM(c.status <> 'skipped') AS measured
+        SUM(${measured("c")}) AS measured
       FROM checks c WHERE ${where} GROUP BY c.model_id) t
     LEFT JOIN model_state s ON s.model_id = t.model_id
-    LEFT JOIN checks l ON l.id = ${newest("x.status <> 'skipped'")}
+    LEFT JOIN checks l ON l.id = ${newest(measured("x"))}
     LEFT JOIN checks o ON o.id = ${newest("x.status = 'ok'")}
     WHERE true
     ON CONFLICT (model_id) DO UPDATE SET last_any_at = excluded.last_any_at,
@@ -230,12 +306,12 @@ export function refreshStateSql(where: string): string {
  * Every statement that folds the checks matching `where` into the keys, rollups and latest
  * state: run them in the same batch (transaction) as the writes of those checks.
  */
-export function rollupStatements(where: string): string[] {
+export function rollupStatements(where: string, shape: RollupShape = CURRENT): string[] {
   return [
     modelKeysSql(where),
-    upsertRollupsSql("hourly", where),
-    upsertRollupsSql("daily", where),
-    refreshStateSql(where),
+    upsertRollupsSql("hourly", where, shape),
+    upsertRollupsSql("daily", where, shape),
+    refreshStateSql(where, shape),
     BUMP_ROLLUPS_VERSION,
   ];
 }
@@ -247,13 +323,103 @@ export function rollupStatements(where: string): string[] {
 export const BUMP_ROLLUPS_VERSION =
   "UPDATE store_meta SET value = value + 1 WHERE name = 'rollups_version'";
 
+/**
+ * Changing the blame of checks already rolled up (an incident found once the scan is over, see
+ * checks.ts `setChecksFault`): the checks listed in `temp.reblame` move out of their failure
+ * column into `openrouter` (`dir` 1: now blamed on OpenRouter) or back (`dir` -1), in the hourly
+ * and daily rollups of their model and of the fleet, and their models' latest state is worked
+ * out again (streak, latest measured check, sparkline). Run REBLAME_SETUP, fill `temp.reblame`
+ * with failed checks, update their `fault`, then `reblameStatements()`, all in one batch.
+ */
+export const REBLAME_SETUP: readonly string[] = [
+  "CREATE TEMP TABLE IF NOT EXISTS reblame (id INTEGER PRIMARY KEY, dir INTEGER NOT NULL)",
+  "DELETE FROM temp.reblame",
+];
+
+export function reblameStatements(): string[] {
+  return [
+    ...Object.values(GRAINS).map(({ code, step }) => moveRollupsSql(code, step)),
+    reblameStateSql(),
+    "DELETE FROM temp.reblame",
+    BUMP_ROLLUPS_VERSION,
+  ];
+}
+
+/** The rows of `temp.reblame`'s failed checks: their model's and the fleet's. */
+const REBLAMED = `temp.reblame r JOIN checks c ON c.id = r.id AND c.status IN (${failureList})`;
+
+function moveRollupsSql(code: number, step: number): string {
+  const t = ROLLUP_TABLE;
+  return `UPDATE ${t} SET checks = ${t}.checks - d.n, openrouter = ${t}.openrouter + d.n,
+      ${FAILURE_STATUSES.map((s) => `n_${s} = ${t}.n_${s} - d.n_${s}`).join(", ")}
+    FROM (SELECT CASE WHEN f.f = 0 THEN ${FLEET_KEY} ELSE k.key END AS mk,
+        ${floorSql("c.checked_at", step)} AS bucket, SUM(r.dir) AS n,
+        ${FAILURE_STATUSES.map((s) => `SUM(r.dir * (c.status = '${s}')) AS n_${s}`).join(", ")}
+      FROM ${REBLAMED} JOIN model_keys k ON k.model_id = c.model_id
+        CROSS JOIN (SELECT 0 AS f UNION ALL SELECT 1) f
+      GROUP BY 1, 2) d
+    WHERE ${t}.model_key = d.mk AND ${t}.grain = ${code} AND ${t}.bucket = d.bucket`;
+}
+
+/**
+ * The latest state of the models of `temp.reblame`, from their raw checks (the blame has just
+ * changed): the streak counted again after the latest ok check (or, when that one was pruned,
+ * the stored streak less the checks that left it); the latest measured check and the sparkline
+ * read back, the stored ones kept when no measured check is left raw and the stored latest one
+ * was not re-blamed.
+ */
+function reblameStateSql(): string {
+  const newest = `(SELECT x.id FROM checks x WHERE x.model_id = t.model_id AND ${measuredSql("x")}
+      ORDER BY x.checked_at DESC, x.id DESC LIMIT 1)`;
+  const keep = "l.id IS NULL AND t.lost = 0";
+  const pick = (col: string, from: string) => `CASE WHEN ${keep} THEN s.${col} ELSE l.${from} END`;
+  return `UPDATE model_state SET streak = u.streak, last_at = u.last_at, last_id = u.last_id,
+      last_status = u.last_status, last_http = u.last_http, spark = u.spark
+    FROM (SELECT t.model_id,
+        CASE WHEN o.id IS NOT NULL THEN (SELECT COUNT(*) FROM checks f
+            WHERE f.model_id = t.model_id AND f.checked_at >= o.checked_at
+              AND (f.checked_at > o.checked_at OR f.id > o.id) AND ${countedFailureSql("f")})
+          ELSE MAX(0, s.streak - t.gone) END AS streak,
+        ${pick("last_at", "checked_at")} AS last_at, ${pick("last_id", "id")} AS last_id,
+        ${pick("last_status", "status")} AS last_status,
+        ${pick("last_http", "http_status")} AS last_http,
+        CASE WHEN ${keep} THEN s.spark ELSE (SELECT json_group_array(v ORDER BY at, id) FROM (
+          SELECT CASE WHEN x.status = 'ok' THEN x.latency_ms END AS v, x.checked_at AS at, x.id
+          FROM checks x WHERE x.model_id = t.model_id AND ${measuredSql("x")}
+          ORDER BY x.checked_at DESC, x.id DESC LIMIT ${STATE_SPARKLINE})) END AS spark
+      FROM (SELECT c.model_id,
+          SUM(r.dir * (s.last_ok_at IS NULL OR c.checked_at > s.last_ok_at OR
+            (c.checked_at = s.last_ok_at AND c.id > s.last_ok_id))) AS gone,
+          SUM(r.dir = 1 AND c.id IS s.last_id) AS lost
+        FROM ${REBLAMED} JOIN model_state s ON s.model_id = c.model_id
+        GROUP BY c.model_id) t
+      JOIN model_state s ON s.model_id = t.model_id
+      LEFT JOIN checks o ON o.id = s.last_ok_id
+      LEFT JOIN checks l ON l.id = ${newest}) u
+    WHERE model_state.model_id = u.model_id`;
+}
+
+/**
+ * Migration 10: the rollups learn the blame. The new `openrouter` column, then every failed
+ * check already blamed on OpenRouter (at insert or by an incident; migration 8 indexes them)
+ * moved into it and out of its failure column, and its model's state worked out again. Checks
+ * past the raw checks' retention are gone: their hours stay as they were rolled up.
+ */
+export const NOT_MEASURED_SCHEMA: readonly string[] = [
+  `ALTER TABLE ${ROLLUP_TABLE} ADD COLUMN openrouter INTEGER NOT NULL DEFAULT 0`,
+  ...REBLAME_SETUP,
+  `INSERT INTO temp.reblame (id, dir)
+    SELECT c.id, 1 FROM checks c WHERE c.fault = 'openrouter' AND c.status IN (${failureList})`,
+  ...reblameStatements(),
+];
+
 /** Schema of migration 2, and the backfill of everything from the checks already stored. */
 export const ROLLUP_SCHEMA: readonly string[] = [
   `CREATE TABLE model_keys (
     key INTEGER PRIMARY KEY,
     model_id TEXT NOT NULL UNIQUE
   )`,
-  rollupTableSql(),
+  rollupTableSql(V2),
   `CREATE TABLE model_state (
     model_id TEXT PRIMARY KEY,
     last_any_at INTEGER NOT NULL,
@@ -274,5 +440,5 @@ export const ROLLUP_SCHEMA: readonly string[] = [
     legacy_key TEXT PRIMARY KEY,
     run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE
   )`,
-  ...rollupStatements("1"),
+  ...rollupStatements("1", V2),
 ];

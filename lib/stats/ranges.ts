@@ -6,7 +6,6 @@ import type { Store } from "../db/store.ts";
 import { histogramPercentile } from "../db/histogram.ts";
 import { FAILURE_STATUSES } from "../db/rollups.ts";
 import { uptimePercent } from "./health.ts";
-import { groupFaults, openRouterFaults, withoutFaults } from "./not_measured.ts";
 import { rangeWindow, readContext, readTotalsBatch } from "./rollup_read.ts";
 import type { Totals } from "./rollup_totals.ts";
 import { scopeSql } from "./sql.ts";
@@ -25,7 +24,7 @@ export async function rangeStats(
 
 /**
  * One model over several ranges, in one round trip after the first. Checks blamed on OpenRouter
- * are not measured (./not_measured.ts): left out like skipped ones.
+ * are not measured (./not_measured.ts): the rollups leave them out like skipped ones.
  */
 export async function rangeStatsOfModel(
   store: Store,
@@ -48,18 +47,9 @@ export async function rangeStatsOfModel(
       args: { id },
     })),
   );
-  const windows = ranges.map((range) => rangeWindow(RANGE_MS[range], now));
-  const faults = await openRouterFaults(
-    store,
-    Math.min(...windows.map((w) => w.from)),
-    Math.max(...windows.map((w) => w.to)),
-    id,
-  );
   return ranges.map((range, i) => {
     const t = totals[i].find((t) => t.model_id === id);
-    const { from, to } = windows[i];
-    const inside = faults.filter((f) => f.checked_at >= from && f.checked_at < to);
-    return t ? toRangeStats(range, withoutFaults(t, inside)) : emptyRangeStats(range);
+    return t ? toRangeStats(range, t) : emptyRangeStats(range);
   });
 }
 
@@ -72,10 +62,6 @@ export async function rangeStatsByModel(
 ): Promise<Map<string, RangeStats>> {
   const ctx = await readContext(store, now);
   const window = rangeWindow(RANGE_MS[range], now);
-  const faults = groupFaults(
-    await openRouterFaults(store, window.from, window.to),
-    (f) => f.model_id,
-  );
   const { ids, args } = scopeSql({ kind: "table" }, now, ctx.fresh);
   const { totals: [all], extra: [table] } = await readTotalsBatch(store, ctx, [{
     q: {
@@ -91,7 +77,7 @@ export async function rangeStatsByModel(
   const out = new Map<string, RangeStats>();
   for (const t of all) {
     if (t.model_id === null || !wanted.has(t.model_id)) continue;
-    out.set(t.model_id, toRangeStats(range, withoutFaults(t, faults.get(t.model_id) ?? [])));
+    out.set(t.model_id, toRangeStats(range, t));
   }
   return out;
 }

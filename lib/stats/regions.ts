@@ -6,7 +6,7 @@
  */
 import type { Store } from "../db/store.ts";
 import { num, numOrNull, strOrNull } from "../db/values.ts";
-import { FAILURE_STATUSES } from "../db/rollups.ts";
+import { blamedSql, FAILURE_STATUSES } from "../db/rollups.ts";
 import { percentile, uptimePercent } from "./health.ts";
 import { isoOrNull, jsonNumbers, rangeFrom, sortedArraySql } from "./sql.ts";
 import type { Range, RangeStats } from "./types.ts";
@@ -35,7 +35,7 @@ const FAILURES = FAILURE_STATUSES.map((s) => `'${s}'`).join(", ");
 
 /**
  * One row per region with checks of the model in the range, named regions first (sorted),
- * then the untagged checks.
+ * then the untagged checks. Failures blamed on OpenRouter are not measured: in neither count.
  */
 export async function regionStats(
   store: Store,
@@ -47,12 +47,12 @@ export async function regionStats(
   const rs = await store.client.execute({
     sql: `SELECT region,
         SUM(status = 'ok') AS ok,
-        SUM(status IN (${FAILURES})) AS failed,
+        SUM(status IN (${FAILURES}) AND NOT ${blamedSql("c")}) AS failed,
         SUM(status = 'skipped') AS skipped,
         ${sortedArraySql("latency_ms", ok)} AS latencies,
         ${sortedArraySql("ttft_ms", ok)} AS ttfts,
         MAX(checked_at) AS last
-      FROM checks
+      FROM checks c
       WHERE model_id = :id AND checked_at > :from AND checked_at <= :now
       GROUP BY region
       ORDER BY region IS NULL, region`,

@@ -11,7 +11,15 @@
  */
 import type { InValue } from "@libsql/client";
 import { binSql } from "../db/histogram.ts";
-import { DAY_MS, FAILURE_STATUSES, FLEET_KEY, floorSql, GRAINS, HOUR_MS } from "../db/rollups.ts";
+import {
+  blamedSql,
+  DAY_MS,
+  FAILURE_STATUSES,
+  FLEET_KEY,
+  floorSql,
+  GRAINS,
+  HOUR_MS,
+} from "../db/rollups.ts";
 import { type Pieces, piecesOf, type Span } from "./windows.ts";
 
 /**
@@ -22,7 +30,8 @@ export type KeyScope = { kind: "fleet" } | { kind: "model" } | { kind: "ids"; ct
 
 /**
  * What to sum: `uptime` (checks, ok), `latency` (and the latency count and sum, both
- * histograms), `all` (and skipped and every failure category).
+ * histograms), `all` (and the not measured, skipped and blamed on OpenRouter, and every
+ * failure category).
  */
 export type Columns = "uptime" | "latency" | "all";
 
@@ -64,14 +73,18 @@ const int = (n: number) => {
 
 const measured = ["ok", ...FAILURE_STATUSES].map((s) => `'${s}'`).join(", ");
 
-/** The summed columns, and how a raw check (alias `c`) contributes to each. */
+/**
+ * The summed columns, and how a raw check (alias `c`) contributes to each, as the rollups count
+ * it (lib/db/rollups.ts): a failure blamed on OpenRouter in `openrouter` alone.
+ */
 export function columnsOf(columns: Columns): [string, string][] {
   const ok = "c.status = 'ok'";
+  const counted = `NOT ${blamedSql("c")}`;
   const histOf = (col: string) =>
     `CASE WHEN ${ok} AND ${col} IS NOT NULL
       THEN '{"' || ${binSql(col)} || '":[1,' || ${col} || ']}' END`;
   const out: [string, string][] = [
-    ["checks", `c.status IN (${measured})`],
+    ["checks", `c.status IN (${measured}) AND ${counted}`],
     ["ok", ok],
   ];
   if (columns !== "uptime") {
@@ -83,8 +96,8 @@ export function columnsOf(columns: Columns): [string, string][] {
     );
   }
   if (columns === "all") {
-    out.push(["skipped", "c.status = 'skipped'"]);
-    for (const s of FAILURE_STATUSES) out.push([`n_${s}`, `c.status = '${s}'`]);
+    out.push(["skipped", "c.status = 'skipped'"], ["openrouter", blamedSql("c")]);
+    for (const s of FAILURE_STATUSES) out.push([`n_${s}`, `c.status = '${s}' AND ${counted}`]);
   }
   return out;
 }

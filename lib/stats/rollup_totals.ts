@@ -17,6 +17,8 @@ export interface Totals {
   ok: number;
   /** The columns below are 0 (or empty) unless the query's `columns` asked for them. */
   skipped: number;
+  /** Failed checks blamed on OpenRouter: not measured, in neither `checks` nor `failures`. */
+  openrouter: number;
   failures: Record<FailureStatus, number>;
   latN: number;
   latSum: number;
@@ -65,6 +67,7 @@ function add(x: Totals, y: Totals): Totals {
     checks: x.checks + y.checks,
     ok: x.ok + y.ok,
     skipped: x.skipped + y.skipped,
+    openrouter: x.openrouter + y.openrouter,
     failures,
     latN: x.latN + y.latN,
     latSum: x.latSum + y.latSum,
@@ -107,6 +110,7 @@ function toTotals(r: Record<string, unknown>): Totals {
     checks: num(r.checks),
     ok: num(r.ok),
     skipped: num(r.skipped),
+    openrouter: num(r.openrouter),
     failures,
     latN: num(r.lat_n),
     latSum: num(r.lat_sum),

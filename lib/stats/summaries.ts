@@ -6,11 +6,15 @@
  * Reading the past (a `now` before the newest stored check, which the server's clock never is),
  * the latest state is not "as of now": the latest checks, the sparkline and the failure streak
  * are then read from the raw checks, as they stood at `now`.
+ *
+ * Not measured is not down: skipped checks and failures blamed on OpenRouter are in neither the
+ * uptimes (the rollups count them apart), the streak, the latest status nor the health; a window
+ * holding only such checks has a null uptime ("no data"), never 0 %.
  */
 import type { InValue, Row, Value } from "@libsql/client";
 import type { Store } from "../db/store.ts";
 import { histogramPercentile } from "../db/histogram.ts";
-import { STATE_SPARKLINE } from "../db/rollups.ts";
+import { countedFailureSql, measuredSql, STATE_SPARKLINE } from "../db/rollups.ts";
 import { bool, num, numOrNull, parseJson, str, strOrNull } from "../db/values.ts";
 import type { CheckStatus } from "../domain/check.ts";
 import { healthOf, uptimePercent } from "./health.ts";
@@ -222,7 +226,8 @@ function stateRecent(f: Record<string, Value>): Recent {
 function rawRecentStatements(ids: string, args: Record<string, InValue>) {
   return [
     {
-      // The latest measured checks of each model, oldest first, as [checked_at, status,
+      // The latest measured checks of each model (skipped ones and those blamed on OpenRouter
+      // left out), oldest first, as [checked_at, status,
       // latency_ms, http_status]: the IN subquery walks the index backwards and stops after
       // :latest rows, once per model.
       sql: `WITH ${ids}
@@ -232,14 +237,14 @@ function rawRecentStatements(ids: string, args: Record<string, InValue>) {
         FROM ids i
         CROSS JOIN checks c ON c.id IN (
           SELECT l.id FROM checks l
-          WHERE l.model_id = i.model_id AND l.checked_at <= :now AND l.status <> 'skipped'
+          WHERE l.model_id = i.model_id AND l.checked_at <= :now AND ${measuredSql("l")}
           ORDER BY l.checked_at DESC, l.id DESC LIMIT :latest)
         GROUP BY c.model_id`,
       args,
     },
     {
-      // Failures after the latest ok check, in (checked_at, id) order; skipped ones neither
-      // count nor break the streak.
+      // Failures after the latest ok check, in (checked_at, id) order; the not measured
+      // (skipped, blamed on OpenRouter) neither count nor break the streak.
       sql: `WITH ${ids},
         last_ok AS (
           SELECT i.model_id, o.checked_at AS at, o.id AS oid FROM ids i
@@ -252,7 +257,7 @@ function rawRecentStatements(ids: string, args: Record<string, InValue>) {
           WHERE c.model_id = k.model_id AND c.checked_at <= :now
             AND c.checked_at >= COALESCE(k.at, -9007199254740991)
             AND (k.at IS NULL OR c.checked_at > k.at OR c.id > k.oid)
-            AND c.status NOT IN ('ok', 'skipped')) AS consecutive_failures
+            AND ${countedFailureSql("c")}) AS consecutive_failures
         FROM last_ok k`,
       args,
     },

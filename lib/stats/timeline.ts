@@ -7,13 +7,7 @@
 import type { Store } from "../db/store.ts";
 import { DAY_MS, HOUR_MS } from "../db/rollups.ts";
 import { uptimePercent } from "./health.ts";
-import {
-  type FaultRow,
-  groupFaults,
-  notMeasuredReason,
-  openRouterFaults,
-  withoutFaults,
-} from "./not_measured.ts";
+import { notMeasuredReason } from "./not_measured.ts";
 import { emptyRangeStats, toRangeStats } from "./ranges.ts";
 import {
   type Columns,
@@ -43,23 +37,17 @@ export async function dailyUptime(
     throw new RangeError(`days must be an integer from 1 to ${MAX_DAYS}, got ${days}`);
   }
   const grid = bucketGrid(now, DAY_MS, days);
-  const [totals, faults] = await Promise.all([
-    bucketTotals(store, { kind: "model" }, { id }, grid, DAY_MS, now, "all"),
-    faultsBySlot(store, grid, DAY_MS, now, id),
-  ]);
+  const totals = await bucketTotals(store, { kind: "model" }, { id }, grid, DAY_MS, now, "all");
   return grid.starts.map((t, i) => {
-    const raw = totals.get(i);
-    const openrouter = faults.get(i) ?? [];
-    const c = raw ? withoutFaults(raw, openrouter) : { checks: 0, ok: 0, skipped: 0 };
-    const dropped = raw ? raw.checks - c.checks : 0;
+    const c = totals.get(i) ?? { checks: 0, ok: 0, skipped: 0, openrouter: 0 };
     return {
       date: new Date(t).toISOString().slice(0, 10),
       checks: c.checks,
       ok: c.ok,
       uptime: uptimePercent(c.ok, c.checks),
       skipped: c.skipped,
-      openrouter: dropped,
-      not_measured: c.checks > 0 ? null : notMeasuredReason(dropped, c.skipped),
+      openrouter: c.openrouter,
+      not_measured: c.checks > 0 ? null : notMeasuredReason(c.openrouter, c.skipped),
     };
   });
 }
@@ -90,13 +78,9 @@ export async function fleetAvailability(
 ): Promise<FleetPoint[]> {
   const { step, count } = RANGE_BUCKETS[range];
   const grid = bucketGrid(now, step, count);
-  const [totals, faults] = await Promise.all([
-    bucketTotals(store, { kind: "fleet" }, {}, grid, step, now, "uptime"),
-    faultsBySlot(store, grid, step, now, null),
-  ]);
+  const totals = await bucketTotals(store, { kind: "fleet" }, {}, grid, step, now, "uptime");
   return grid.starts.map((t, i) => {
-    const raw = totals.get(i);
-    const c = raw ? withoutFaults(raw, faults.get(i) ?? []) : { checks: 0, ok: 0 };
+    const c = totals.get(i) ?? { checks: 0, ok: 0 };
     return { t, checks: c.checks, ok: c.ok, availability: uptimePercent(c.ok, c.checks) };
   });
 }
@@ -114,13 +98,9 @@ export async function modelBuckets(
 ): Promise<BucketStats[]> {
   const { step, count } = RANGE_BUCKETS[range];
   const grid = bucketGrid(now, step, count);
-  const [totals, faults] = await Promise.all([
-    bucketTotals(store, { kind: "model" }, { id }, grid, step, now, "all"),
-    faultsBySlot(store, grid, step, now, id),
-  ]);
+  const totals = await bucketTotals(store, { kind: "model" }, { id }, grid, step, now, "all");
   return grid.starts.map((t, i) => {
-    const raw = totals.get(i);
-    const c = raw && withoutFaults(raw, faults.get(i) ?? []);
+    const c = totals.get(i);
     const { range: _, ...stats } = c ? toRangeStats(range, c) : emptyRangeStats(range);
     return { t, ...stats };
   });
@@ -137,18 +117,6 @@ function bucketGrid(
   const last = Math.floor((now - offset) / step) * step + offset;
   const origin = last - (count - 1) * step;
   return { origin, starts: Array.from({ length: count }, (_, i) => origin + i * step) };
-}
-
-/** The checks blamed on OpenRouter (not measured) per bucket index, over [origin, now]. */
-async function faultsBySlot(
-  store: Store,
-  grid: { origin: number },
-  step: number,
-  now: number,
-  id: string | null,
-): Promise<Map<number, FaultRow[]>> {
-  const faults = await openRouterFaults(store, grid.origin, Math.floor(now) + 1, id);
-  return groupFaults(faults, (f) => Math.floor((f.checked_at - grid.origin) / step));
 }
 
 /** The totals of `columns` per bucket index, over [origin, now]. */

@@ -30,10 +30,12 @@ async function seeded() {
       { model_id: "y/other:free", checked_at: day(27, 3), status: "ok" },
     ],
   });
-  await db.store.client.execute({
-    sql: "UPDATE checks SET fault = 'openrouter' WHERE status = 'unavailable' AND model_id = ?",
+  // As lib/scan/scan.ts does once a run shows an incident: the rollups move them too.
+  const runs = await db.store.client.execute({
+    sql: "SELECT DISTINCT run_id FROM checks WHERE status = 'unavailable' AND model_id = ?",
     args: [M],
   });
+  for (const r of runs.rows) await db.store.setChecksFault(Number(r.run_id), [M], "openrouter");
   return db;
 }
 
