@@ -3,6 +3,10 @@ import assert from "node:assert/strict";
 import { rangeStats, rangeStatsByModel } from "../../lib/stats/ranges.ts";
 import { dailyUptime, fleetAvailability, modelBuckets } from "../../lib/stats/timeline.ts";
 import { notMeasuredReason } from "../../lib/stats/not_measured.ts";
+import { fleetSummary, modelSummaries, modelSummary } from "../../lib/stats/summaries.ts";
+import type { ModelSummary } from "../../lib/stats/types.ts";
+import { runAlertPass } from "../../lib/alerts/engine.ts";
+import { DEFAULT_ALERT_RULES } from "../../lib/domain/alerts.ts";
 import { openTestStore, seedStore } from "../seed.ts";
 
 const NOW = Date.UTC(2026, 10, 27, 10, 30);
@@ -80,4 +84,146 @@ Deno.test("not measured: the reason, OpenRouter first, then skipped checks, else
   assert.equal(notMeasuredReason(2, 5), "openrouter");
   assert.equal(notMeasuredReason(0, 5), "quota");
   assert.equal(notMeasuredReason(0, 0), "no_scan");
+});
+
+// ---- The models table, health, streaks and alerts (the rollups and model_state know it) ------
+
+const O = "y/other:free";
+const N = "z/only-incidents:free";
+
+/** A model's real failure, then three runs of an OpenRouter incident (every model failing). */
+const INCIDENT = [
+  { model_id: M, checked_at: day(22, 1), status: "ok" as const, latency_ms: 900 },
+  { model_id: M, checked_at: day(22, 2), status: "unavailable" as const, run: "i0" },
+  { model_id: O, checked_at: day(22, 2), status: "unavailable" as const, run: "i0" },
+  { model_id: N, checked_at: day(24, 1), status: "ok" as const },
+  { model_id: M, checked_at: day(27, 1), status: "timeout" as const },
+  { model_id: O, checked_at: day(27, 1), status: "ok" as const },
+  ...[2, 3, 4].flatMap((h) =>
+    [M, O, N].map((model_id) => ({
+      model_id,
+      checked_at: day(27, h),
+      status: "unavailable" as const,
+      http_status: 502,
+      run: `i${h}`,
+    }))
+  ),
+];
+
+/** The incident's checks blamed on OpenRouter after their runs (`blame`), or left as failures. */
+async function incident(blame: boolean, checks = INCIDENT) {
+  const db = await openTestStore();
+  await seedStore(db.store, { checks });
+  if (blame) {
+    const runs = await db.store.client.execute(
+      "SELECT DISTINCT run_id FROM checks WHERE status = 'unavailable' ORDER BY run_id",
+    );
+    for (const r of runs.rows) {
+      await db.store.setChecksFault(Number(r.run_id), [M, O, N], "openrouter");
+    }
+  }
+  return db;
+}
+
+/** The same history without the incident's checks at all. */
+const withoutIncident = () => incident(false, INCIDENT.filter((c) => c.status !== "unavailable"));
+
+/** What the table and the API say of a model's uptime and state. */
+const view = (s: ModelSummary | null) =>
+  s && {
+    uptime_24h: s.uptime_24h,
+    uptime_7d: s.uptime_7d,
+    checks_24h: s.checks_24h,
+    health: s.health,
+    consecutive_failures: s.consecutive_failures,
+    latest_category: s.latest_category,
+    latest_checked_at: s.latest_checked_at,
+    sparkline_data: s.sparkline_data,
+  };
+
+Deno.test("not measured: after an incident a model's uptimes, health and streak are as if those checks weren't there", async () => {
+  await using blamed = await incident(true);
+  await using twin = await withoutIncident();
+  await using unblamed = await incident(false);
+  const mine = view(await modelSummary(blamed.store, M, NOW));
+  assert.deepEqual(mine, view(await modelSummary(twin.store, M, NOW)));
+  assert.equal(mine?.uptime_24h, 0, "the model's own timeout, and nothing else, in 24 h");
+  assert.equal(mine?.uptime_7d, 50);
+  assert.equal(mine?.consecutive_failures, 1, "the streak is the model's own failure");
+  assert.equal(mine?.health, "degraded", "one failure after an ok one: not down");
+  // The control: counted as failures, the incident would make it down.
+  const counted = await modelSummary(unblamed.store, M, NOW);
+  assert.equal(counted?.health, "down");
+  assert.equal(counted?.consecutive_failures, 5);
+
+  const table = new Map((await modelSummaries(blamed.store, NOW)).map((s) => [s.model_id, s]));
+  const twinTable = new Map((await modelSummaries(twin.store, NOW)).map((s) => [s.model_id, s]));
+  for (const id of [M, O, N]) assert.deepEqual(view(table.get(id)!), view(twinTable.get(id)!), id);
+  const fleet = await fleetSummary(blamed.store, NOW);
+  assert.equal(fleet.fleet_uptime_24h, (await fleetSummary(twin.store, NOW)).fleet_uptime_24h);
+  assert.equal(fleet.fleet_uptime_24h, 50, "M's timeout and O's ok");
+  assert.equal(fleet.down_count, 0);
+  assert.equal((await fleetSummary(unblamed.store, NOW)).down_count, 3);
+});
+
+Deno.test("not measured: a window holding only not-measured checks has no uptime, not 0 %", async () => {
+  await using db = await incident(true);
+  const n = await modelSummary(db.store, N, NOW);
+  assert.equal(n?.uptime_24h, null);
+  assert.equal(n?.checks_24h, 0);
+  assert.equal(n?.health, "no_data");
+  assert.equal(n?.consecutive_failures, 0);
+  assert.equal(n?.latest_category, "ok", "its latest measured check is the ok of 24 Nov");
+  assert.equal(n?.uptime_7d, 100);
+  const day24h = await rangeStats(db.store, N, "24h", NOW);
+  assert.equal(day24h.uptime, null);
+  assert.equal(day24h.checks, 0);
+  assert.equal(day24h.failed, 0);
+  const [today] = await dailyUptime(db.store, N, 1, NOW);
+  assert.equal(today.not_measured, "openrouter");
+  assert.equal(today.openrouter, 3);
+});
+
+Deno.test("not measured: an incident fires no 'model down' alert; the same failures counted would", async () => {
+  await using blamed = await incident(true);
+  await using unblamed = await incident(false);
+  const rules = DEFAULT_ALERT_RULES; // down after 3 failures in a row
+  const events = await runAlertPass(blamed.store, rules, NOW, "test");
+  assert.deepEqual(events.filter((e) => e.kind === "model_down"), []);
+  const control = await runAlertPass(unblamed.store, rules, NOW, "test");
+  assert.deepEqual(
+    control.filter((e) => e.kind === "model_down").map((e) => e.model_id).sort(),
+    [M, O, N].sort(),
+  );
+});
+
+Deno.test("not measured: past the raw checks' retention the rollups alone still leave them out", async () => {
+  await using blamed = await incident(true);
+  await using twin = await withoutIncident();
+  for (const db of [blamed, twin]) {
+    // Keeps 3 days: 22 and 24 Nov are only in the rollups now.
+    const report = await db.store.pruneChecks({ retentionDays: 3, now: NOW, reclaim: false });
+    assert.ok(report.deleted > 0);
+  }
+  const gone = await blamed.store.client.execute(
+    "SELECT COUNT(*) AS n FROM checks WHERE checked_at < ?",
+    [day(25)],
+  );
+  assert.equal(gone.rows[0].n, 0, "the raw checks of the first incident are gone");
+  for (const id of [M, O, N]) {
+    assert.deepEqual(
+      view(await modelSummary(blamed.store, id, NOW)),
+      view(await modelSummary(twin.store, id, NOW)),
+      id,
+    );
+    assert.deepEqual(
+      await rangeStats(blamed.store, id, "7d", NOW),
+      await rangeStats(twin.store, id, "7d", NOW),
+      id,
+    );
+  }
+  const week = await rangeStats(blamed.store, O, "7d", NOW);
+  assert.equal(week.uptime, 100, "O's 22 Nov incident failure stays out, from the rollups alone");
+  const [d22] = await dailyUptime(blamed.store, M, 6, NOW);
+  assert.deepEqual([d22.date, d22.checks, d22.ok, d22.openrouter], ["2026-11-22", 1, 1, 1]);
 });
