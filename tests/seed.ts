@@ -15,7 +15,13 @@ import { openStore } from "../lib/db/open.ts";
 import { model } from "./db/helpers.ts";
 import type { Store } from "../lib/db/store.ts";
 import type { CatalogModel } from "../lib/openrouter/types.ts";
-import type { CheckResult, CheckStatus, RunStatus, SkipReason } from "../lib/domain/check.ts";
+import type {
+  CheckResult,
+  CheckStatus,
+  Fault,
+  RunStatus,
+  SkipReason,
+} from "../lib/domain/check.ts";
 
 export interface TestStore {
   store: Store;
@@ -71,6 +77,8 @@ export interface SeedCheck {
   answer?: string | null;
   output_tokens?: number | null;
   tokens_per_second?: number | null;
+  /** Who was at fault; 'openrouter' on a failure makes it not measured (lib/db/rollups.ts). */
+  fault?: Fault | null;
   /**
    * Checks with the same key share a run. Without keys, checks are grouped by time: a run
    * takes every check within RUN_SPAN_MS of its first.

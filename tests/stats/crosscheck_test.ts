@@ -1,8 +1,8 @@
 /**
  * The read models (rollups, latest state, raw checks at the ends of a range) against a plain
  * JavaScript computation over the raw rows, on random histories: ties in time, range boundaries
- * hit exactly, checks after `now` (the past read from raw checks), skipped checks, null
- * latencies, removed models, every range up to 1y (as totals and per bucket), and raw checks
+ * hit exactly, checks after `now` (the past read from raw checks), skipped checks, failures
+ * blamed on OpenRouter (not measured either), null latencies, removed models, every range up to 1y (as totals and per bucket), and raw checks
  * pruned by retention.
  *
  * Percentiles come from histograms: the reference is the mean of the values in the 5 %-wide bin
@@ -69,6 +69,8 @@ const checkArb = fc.record({
   latency_ms: msArb,
   ttft_ms: msArb,
   http_status: fc.constantFrom(null, 200, 404, 429, 502),
+  // Blamed on OpenRouter (an incident): a failure so blamed is not measured.
+  openrouter: fc.boolean(),
 });
 const worldArb = fc.record({
   present: fc.array(fc.boolean(), { minLength: IDS.length, maxLength: IDS.length }),
@@ -114,7 +116,9 @@ function histPercentile(values: number[], p: number): number | null {
   );
   return estimate;
 }
-const measured = (c: CheckRow) => c.status !== "skipped";
+const blamed = (c: CheckRow) =>
+  c.fault === "openrouter" && c.status !== "ok" && c.status !== "skipped";
+const measured = (c: CheckRow) => c.status !== "skipped" && !blamed(c);
 const sorted = (xs: (number | null)[]) =>
   xs.filter((x): x is number => x !== null).sort((a, b) => a - b);
 
@@ -136,7 +140,7 @@ function refStatsOf(mine: CheckRow[]): Omit<RangeStats, "range"> {
     checks: ok.length + failed.length,
     ok: ok.length,
     failed: failed.length,
-    skipped: mine.length - ok.length - failed.length,
+    skipped: mine.filter((c) => c.status === "skipped").length,
     uptime: uptimePercent(ok.length, ok.length + failed.length),
     p50_latency_ms: histPercentile(lat, 50),
     p95_latency_ms: histPercentile(lat, 95),
@@ -233,14 +237,21 @@ function refDaily(raw: Raw, id: string, days: number): UptimeDay[] {
   return refBuckets(mine, DAY, days).map((p) => {
     const day = mine.filter((c) => c.checked_at >= p.t && c.checked_at < p.t + DAY);
     const skipped = day.filter((c) => c.status === "skipped").length;
+    const openrouter = day.filter(blamed).length;
     return {
       date: new Date(p.t).toISOString().slice(0, 10),
       checks: p.checks,
       ok: p.ok,
       uptime: p.availability,
       skipped,
-      openrouter: 0,
-      not_measured: p.checks > 0 ? null : skipped > 0 ? "quota" : "no_scan",
+      openrouter,
+      not_measured: p.checks > 0
+        ? null
+        : openrouter > 0
+        ? "openrouter"
+        : skipped > 0
+        ? "quota"
+        : "no_scan",
     };
   });
 }
@@ -322,6 +333,7 @@ async function seedWorld(store: Store, world: World, future: boolean): Promise<v
       latency_ms: c.latency_ms,
       ttft_ms: c.ttft_ms,
       http_status: c.http_status,
+      fault: c.openrouter && c.status !== "ok" ? "openrouter" as const : null,
     }));
   const mentioned = new Set(checks.map((c) => c.model_id));
   await seedStore(store, {
