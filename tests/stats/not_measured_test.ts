@@ -7,6 +7,7 @@ import { fleetSummary, modelSummaries, modelSummary } from "../../lib/stats/summ
 import type { ModelSummary } from "../../lib/stats/types.ts";
 import { runAlertPass } from "../../lib/alerts/engine.ts";
 import { DEFAULT_ALERT_RULES } from "../../lib/domain/alerts.ts";
+import { recommend } from "../../lib/recommend/mod.ts";
 import { openTestStore, seedStore } from "../seed.ts";
 
 const NOW = Date.UTC(2026, 10, 27, 10, 30);
@@ -226,4 +227,16 @@ Deno.test("not measured: past the raw checks' retention the rollups alone still 
   assert.equal(week.uptime, 100, "O's 22 Nov incident failure stays out, from the rollups alone");
   const [d22] = await dailyUptime(blamed.store, M, 6, NOW);
   assert.deepEqual([d22.date, d22.checks, d22.ok, d22.openrouter], ["2026-11-22", 1, 1, 1]);
+});
+
+Deno.test("not measured: the recommendation does not punish a model for an OpenRouter incident", async () => {
+  await using blamed = await incident(true);
+  await using unblamed = await incident(false);
+  const criteria = { minContext: null, tools: false, modalities: [], limit: 5 };
+  const best = await recommend(blamed.store, criteria, NOW);
+  const o = best.models.find((m) => m.model_id === O);
+  assert.equal(o?.rank, 1, "O's own check answered; the incident is not its fault");
+  assert.deepEqual([o?.checks_24h, o?.ok_24h, o?.uptime_24h], [1, 1, 100]);
+  const counted = await recommend(unblamed.store, criteria, NOW);
+  assert.equal(counted.models.find((m) => m.model_id === O), undefined, "latest check failed");
 });
