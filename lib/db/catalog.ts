@@ -35,7 +35,13 @@ export interface ModelRow {
   removed_at: number | null;
 }
 
-export type CatalogEventKind = "added" | "removed" | "returned";
+export type CatalogEventKind =
+  | "added"
+  | "removed"
+  | "returned"
+  // A verified capability changed (migration 9; `detail` names the capability).
+  | "capability_lost"
+  | "capability_gained";
 
 export interface CatalogEventRow {
   id: number;
@@ -43,6 +49,8 @@ export interface CatalogEventRow {
   kind: CatalogEventKind;
   at: number;
   run_id: number | null;
+  /** capability_lost / capability_gained: the capability; null for the other kinds. */
+  detail?: string | null;
 }
 
 /** Model ids per event kind, each sorted. */
@@ -93,6 +101,7 @@ export function toEventRow(r: Row): CatalogEventRow {
     kind: str(r.kind) as CatalogEventKind, // CHECK constraint in the schema
     at: num(r.at),
     run_id: numOrNull(r.run_id),
+    detail: strOrNull(r.detail),
   };
 }
 
@@ -245,7 +254,7 @@ export async function listEvents(
   }
   args.push(clampLimit(opts.limit));
   const rs = await client.execute({
-    sql: `SELECT id, model_id, kind, at, run_id FROM catalog_events ${where}
+    sql: `SELECT id, model_id, kind, at, run_id, detail FROM catalog_events ${where}
       ORDER BY at DESC, id DESC LIMIT ?`,
     args,
   });

@@ -14,6 +14,7 @@ import { describeError, StoreError } from "./errors.ts";
 import { numOrNull } from "./values.ts";
 import { NOT_MEASURED_SCHEMA, ROLLUP_SCHEMA } from "./rollups.ts";
 import { DATA_VERSION_SCHEMA } from "./data_version.ts";
+import { CAPABILITY_SCHEMA } from "./capabilities.ts";
 
 export interface Migration {
   version: number;
@@ -248,6 +249,12 @@ export const MIGRATIONS: readonly Migration[] = [
     sql: [
       `CREATE INDEX idx_checks_openrouter ON checks (checked_at) WHERE fault = 'openrouter'`,
     ],
+  },
+  {
+    version: 9,
+    name: "verified capabilities: every check, the latest verdict, capability catalog events",
+    // Generated from lib/db/capabilities.ts; shipped: freeze its text here if that changes.
+    sql: CAPABILITY_SCHEMA,
   },
   {
     version: 10,

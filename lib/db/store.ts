@@ -13,6 +13,13 @@ import type { LeaseRow } from "./leases.ts";
 import * as retention from "./retention.ts";
 import type { PruneOptions, PruneReport } from "./retention.ts";
 import * as runs from "./runs.ts";
+import * as capabilities from "./capabilities.ts";
+import type {
+  CapabilityCandidate,
+  CapabilityCheckInput,
+  ModelCapabilities,
+  RecordedCapabilityCheck,
+} from "./capabilities.ts";
 import type { NewRun, RunEnd, RunLiveness, RunRow } from "./runs.ts";
 
 export type { BulkReport, BulkRun } from "./bulk.ts";
@@ -21,6 +28,13 @@ export type { PruneOptions, PruneReport } from "./retention.ts";
 export type { CheckQuery, CheckRow } from "./checks.ts";
 export type { LeaseRow } from "./leases.ts";
 export type { NewRun, RunEnd, RunLiveness, RunRow } from "./runs.ts";
+export type {
+  CapabilityCandidate,
+  CapabilityCheckInput,
+  CapabilityVerdictRow,
+  ModelCapabilities,
+  RecordedCapabilityCheck,
+} from "./capabilities.ts";
 
 export interface Store {
   /**
@@ -67,6 +81,17 @@ export interface Store {
   getLease(name: string, now: number): Promise<LeaseRow | null>;
   /** Newest first. */
   listEvents(opts: { modelId?: string; limit?: number }): Promise<CatalogEventRow[]>;
+  // Verified capabilities (capabilities.ts).
+  /** One attempt; a conclusive one becomes the verdict, a changed verdict a catalog event. */
+  recordCapabilityCheck(row: CapabilityCheckInput): Promise<RecordedCapabilityCheck>;
+  /** The latest conclusive verdicts per model (all, or those listed). */
+  latestCapabilities(modelIds?: readonly string[]): Promise<Map<string, ModelCapabilities>>;
+  /** The candidates with no attempt within `intervalMs` before `now`. */
+  dueCapabilityChecks(
+    candidates: readonly CapabilityCandidate[],
+    now: number,
+    intervalMs: number,
+  ): Promise<CapabilityCandidate[]>;
 }
 
 /** Binds the store functions to an already opened and migrated client. */
@@ -96,5 +121,8 @@ export function createStore(client: Client): Store {
     renewLease: (name, holder, now, ttl) => leases.renewLease(client, name, holder, now, ttl),
     releaseLease: (name, holder) => leases.releaseLease(client, name, holder),
     getLease: (name, now) => leases.getLease(client, name, now),
+    recordCapabilityCheck: (row) => capabilities.recordCapabilityCheck(client, row),
+    latestCapabilities: (ids) => capabilities.latestCapabilities(client, ids),
+    dueCapabilityChecks: (c, now, ms) => capabilities.dueCapabilityChecks(client, c, now, ms),
   };
 }
