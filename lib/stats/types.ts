@@ -18,7 +18,8 @@ export const RANGE_MS: Record<Range, number> = {
 };
 
 /**
- * A model's health, decided from its measured checks (`skipped` ones never count):
+ * A model's health, decided from its measured checks (`skipped` ones and failures blamed on
+ * OpenRouter never count):
  * - `healthy`: the latest check is ok, uptime over 24 h ≥ 95 % and p50 latency ≤ 10 s;
  * - `degraded`: answering but slow or flapping — the latest check is ok but 24 h uptime is
  *   below 95 % or p50 latency above 10 s, or the latest check failed right after a good one;
@@ -43,7 +44,8 @@ export const HEALTH_DEFINITIONS: Record<Health, string> = {
     "below 95 % or the median latency above 10 s, or the latest check failed right after a " +
     "good one",
   down: "the last two checks failed (or the only check so far failed)",
-  no_data: "nothing measured in the last 24 hours (skipped checks do not count)",
+  no_data: "nothing measured in the last 24 hours (skipped checks and failures blamed on " +
+    "OpenRouter itself do not count)",
 };
 
 /** The categories that count against uptime: every status but `ok` and `skipped`. */
@@ -76,7 +78,10 @@ export interface ModelSummary {
   p50_latency_24h: number | null;
   p95_latency_24h: number | null;
   p50_ttft_24h: number | null;
-  /** Measured checks over 24 h (the denominator of `uptime_24h`; skipped ones excluded). */
+  /**
+   * Measured checks over 24 h (the denominator of `uptime_24h`; skipped ones and failures blamed
+   * on OpenRouter excluded).
+   */
   checks_24h: number;
   /** Latency of the latest checks (at most 24), oldest first; null where a check failed. */
   sparkline_data: (number | null)[];
@@ -98,7 +103,10 @@ export interface FleetSummary {
 /** Measurements of one model over a range. */
 export interface RangeStats {
   range: Range;
-  /** Measured checks (skipped ones excluded): the denominator of `uptime`. */
+  /**
+   * Measured checks (skipped ones and failures blamed on OpenRouter excluded): the denominator
+   * of `uptime`.
+   */
   checks: number;
   ok: number;
   /** Measured checks that failed: `checks - ok`, the sum of `failures_by_category`. */
