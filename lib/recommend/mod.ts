@@ -4,6 +4,7 @@
  */
 import type { Store } from "../db/store.ts";
 import { emptyRangeStats, modelSummaries, rangeStatsByModel } from "../stats/mod.ts";
+import { capabilitiesByModel } from "../stats/capabilities.ts";
 import {
   type Excluded,
   rankCandidates,
@@ -36,17 +37,20 @@ export interface RecommendResult {
 
 export const METHOD = "Working free models (the latest check answered correctly) ranked by the " +
   "Wilson lower bound of their success rate over 24 h, which respects how many checks there " +
-  "were, then by median latency. Routers are left out.";
+  "were, then by median latency. Routers are left out. When tools or image input is asked " +
+  "for, a model Scouter's checks found without it is left out and one verified to have it " +
+  "ranks before those the catalog only claims it for.";
 
 export async function recommend(
   store: Store,
   criteria: RecommendCriteria,
   now: number,
 ): Promise<RecommendResult> {
-  const [summaries, stats, models] = await Promise.all([
+  const [summaries, stats, models, caps] = await Promise.all([
     modelSummaries(store, now),
     rangeStatsByModel(store, RECOMMEND_WINDOW, now),
     store.listModels({ presentOnly: true }),
+    capabilitiesByModel(store.client),
   ]);
   const facts = new Map(models.map((m) => [m.id, m]));
   const ranking = rankCandidates(
@@ -55,6 +59,7 @@ export async function recommend(
       stats: stats.get(s.model_id) ?? emptyRangeStats(RECOMMEND_WINDOW),
       supportedParameters: facts.get(s.model_id)?.supported_parameters ?? [],
       inputModalities: facts.get(s.model_id)?.input_modalities ?? [],
+      capabilities: caps.get(s.model_id),
     })),
     criteria,
     now,

@@ -2,8 +2,15 @@
  * "Best free model now": the working free models that fit the caller's needs, ranked by the
  * Wilson lower bound of their recent success (24 h), then by median latency. Pure: the inputs
  * come from lib/recommend/mod.ts.
+ *
+ * Verified capabilities (lib/stats/capabilities.ts) win over the catalog's claims when the
+ * criteria need one (`tools`; `image` among the modalities needs `vision`): a model a check
+ * found without it is left out (counted in `filtered`) even if the catalog claims it; one
+ * verified to have it ranks before the models that only claim it (then score, then latency).
  */
 import type { ModelSummary, RangeStats } from "../stats/types.ts";
+import type { Capabilities } from "../stats/capabilities.ts";
+import type { Capability } from "../domain/capability.ts";
 import { wilsonLowerBound } from "./wilson.ts";
 import { plural } from "../../islands/format.ts";
 
@@ -23,6 +30,8 @@ export interface Candidate {
   stats: RangeStats;
   supportedParameters: string[];
   inputModalities: string[];
+  /** The claims and the verdicts of the capability checks; absent: the claims alone. */
+  capabilities?: Capabilities;
 }
 
 export interface Recommendation {
@@ -69,7 +78,8 @@ export function rankCandidates(
   now: number,
 ) {
   const excluded: Excluded = { routers: 0, filtered: 0, not_measured: 0, not_working: 0 };
-  const scored: { cand: Candidate; score: number }[] = [];
+  const scored: { cand: Candidate; score: number; verified: boolean }[] = [];
+  const needed = neededCapabilities(c);
   for (const cand of candidates) {
     const s = cand.summary;
     if (!s.present) continue;
@@ -82,10 +92,15 @@ export function rankCandidates(
     } else if (s.latest_category !== "ok") {
       excluded.not_working++;
     } else {
-      scored.push({ cand, score: wilsonLowerBound(cand.stats.ok, cand.stats.checks) });
+      scored.push({
+        cand,
+        score: wilsonLowerBound(cand.stats.ok, cand.stats.checks),
+        verified: needed.every((n) => cand.capabilities?.[n].verified === true),
+      });
     }
   }
   scored.sort((a, b) =>
+    Number(b.verified) - Number(a.verified) ||
     b.score - a.score ||
     (a.cand.stats.p50_latency_ms ?? Infinity) - (b.cand.stats.p50_latency_ms ?? Infinity) ||
     (a.cand.summary.model_id < b.cand.summary.model_id ? -1 : 1)
@@ -104,25 +119,62 @@ export function rankCandidates(
       p50_latency_ms: st.p50_latency_ms,
       p50_ttft_ms: st.p50_ttft_ms,
       context_length: s.context_length,
-      supports_tools: cand.supportedParameters.includes("tools"),
+      supports_tools: hasCapability(cand, "tools"),
       input_modalities: cand.inputModalities,
       health: s.health,
       latest_checked_at: s.latest_checked_at,
-      why: why(st, score, s.latest_checked_at, now),
+      why: why(st, score, s.latest_checked_at, now, verifiedNote(cand, needed)),
     };
   });
   return { models, eligible: scored.length, excluded } satisfies Ranking;
 }
 
+/** The capabilities whose verdicts decide these criteria. */
+export function neededCapabilities(c: RecommendCriteria): Capability[] {
+  const out: Capability[] = [];
+  if (c.tools) out.push("tools");
+  if (c.modalities.some((m) => m.toLowerCase() === "image")) out.push("vision");
+  return out;
+}
+
+/** A verdict when there is one (true or false), else the catalog's claim. */
+function hasCapability(cand: Candidate, cap: Capability): boolean {
+  const verified = cand.capabilities?.[cap].verified ?? null;
+  if (verified !== null) return verified;
+  return cap === "tools"
+    ? cand.supportedParameters.includes("tools")
+    : cand.inputModalities.some((m) => m.toLowerCase() === "image");
+}
+
 function matches(cand: Candidate, c: RecommendCriteria): boolean {
   const ctx = cand.summary.context_length;
   if (c.minContext !== null && (ctx === null || ctx < c.minContext)) return false;
-  if (c.tools && !cand.supportedParameters.includes("tools")) return false;
+  if (c.tools && !hasCapability(cand, "tools")) return false;
   const inputs = cand.inputModalities.map((m) => m.toLowerCase());
-  return c.modalities.every((m) => inputs.includes(m.toLowerCase()));
+  return c.modalities.every((m) =>
+    m.toLowerCase() === "image" ? hasCapability(cand, "vision") : inputs.includes(m.toLowerCase())
+  );
 }
 
-function why(st: RangeStats, score: number, latestAt: string | null, now: number): string {
+/** "tools verified by a check" / "tools claimed by the catalog, not verified yet"; null when
+ * nothing is needed. */
+function verifiedNote(cand: Candidate, needed: readonly Capability[]): string | null {
+  if (needed.length === 0) return null;
+  const yes = needed.filter((n) => cand.capabilities?.[n].verified === true);
+  const no = needed.filter((n) => !yes.includes(n));
+  const parts = [];
+  if (yes.length) parts.push(`${yes.join(" and ")} verified by a check`);
+  if (no.length) parts.push(`${no.join(" and ")} claimed by the catalog, not verified yet`);
+  return parts.join("; ");
+}
+
+function why(
+  st: RangeStats,
+  score: number,
+  latestAt: string | null,
+  now: number,
+  capabilities: string | null = null,
+): string {
   const parts = [
     `${st.ok} of ${plural(st.checks, "check")} ok over 24 h (at least ${
       Math.floor(score * 1000) / 10
@@ -135,6 +187,7 @@ function why(st: RangeStats, score: number, latestAt: string | null, now: number
     );
   }
   if (latestAt) parts.push(`latest check ok ${ago(now - Date.parse(latestAt))}`);
+  if (capabilities) parts.push(capabilities);
   return `${parts.join("; ")}.`;
 }
 

@@ -2,7 +2,15 @@
  * Which free models a routed request may go to, in the order to try them. Pure: the catalog
  * facts and the ranking (lib/recommend: Wilson lower bound of 24 h success, then p50 latency)
  * come in from the router service.
+ *
+ * Verified capabilities win over the catalog's claims for the three needs a request can carry
+ * (tools → `tools`, a response format → `json`, an image → `vision`): a model a check found
+ * without one is never a candidate; one verified to have it is tried before the models that
+ * only claim it, among the working (ranked) models and again among the last resorts, the
+ * ranking kept within each group. Models the caller names are tried as named.
  */
+import { CAPABILITIES, type Capability, claims } from "../domain/capability.ts";
+import type { Capabilities } from "../stats/capabilities.ts";
 
 /** The virtual model id that means "the healthiest free model now". */
 export const AUTO_MODEL = "scouter/free";
@@ -23,6 +31,18 @@ export interface ModelFacts {
   input_modalities: string[];
   supported_parameters: string[];
   is_router: boolean;
+  /** The capability checks' latest verdicts (lib/stats/capabilities.ts); absent: none yet. */
+  verified?: Partial<Record<Capability, boolean>>;
+}
+
+/** The conclusive verdicts of a model's capabilities, for `ModelFacts.verified`. */
+export function verdictsOf(caps: Capabilities | undefined): Partial<Record<Capability, boolean>> {
+  const out: Partial<Record<Capability, boolean>> = {};
+  for (const c of CAPABILITIES) {
+    const v = caps?.[c].verified;
+    if (v === true || v === false) out[c] = v;
+  }
+  return out;
 }
 
 export type CandidateChoice =
@@ -53,18 +73,38 @@ export function needsOf(body: Record<string, unknown>): RequestNeeds {
   return { tools, structured, image, promptTokens: Math.ceil(chars / 4) };
 }
 
-/** Whether a model can serve a request with these needs, per its catalog entry. */
+/** The capabilities a request with these needs depends on. */
+export function neededCapabilities(needs: RequestNeeds): Capability[] {
+  const out: Capability[] = [];
+  if (needs.tools) out.push("tools");
+  if (needs.structured) out.push("json");
+  if (needs.image) out.push("vision");
+  return out;
+}
+
+/** The catalog's claim (lib/domain's rule; modalities compared case-insensitively). */
+function claimed(m: ModelFacts, c: Capability): boolean {
+  return claims(c, {
+    supported_parameters: m.supported_parameters,
+    input_modalities: m.input_modalities.map((x) => x.toLowerCase()),
+  });
+}
+
+/**
+ * Whether a model can serve a request with these needs: per capability, the latest verdict
+ * when a check concluded one, else the catalog's claim; then the context length.
+ */
 export function fits(m: ModelFacts, needs: RequestNeeds): boolean {
-  const params = m.supported_parameters;
-  if (needs.tools && !params.includes("tools")) return false;
-  if (
-    needs.structured && !params.includes("structured_outputs") &&
-    !params.includes("response_format")
-  ) return false;
-  if (needs.image && !m.input_modalities.map((x) => x.toLowerCase()).includes("image")) {
-    return false;
+  for (const c of neededCapabilities(needs)) {
+    const verdict = m.verified?.[c];
+    if (verdict === false || (verdict === undefined && !claimed(m, c))) return false;
   }
   return m.context_length === null || needs.promptTokens <= m.context_length;
+}
+
+/** Every needed capability verified true (not just claimed). */
+function verifiedFor(m: ModelFacts | undefined, needed: readonly Capability[]): boolean {
+  return m !== undefined && needed.every((c) => m.verified?.[c] === true);
 }
 
 /**
@@ -106,7 +146,15 @@ export function chooseCandidates(
   };
   const best = ranked.filter(usable);
   const rest = [...catalog.keys()].filter((id) => usable(id) && !best.includes(id));
-  return { kind: "ok", ids: unique([...asked, ...best, ...rest]) };
+  const needed = neededCapabilities(needs);
+  // Within the ranked (working) models and within the last resorts, verified ones first: a
+  // verified but failing model does not jump ahead of a working one that only claims it.
+  const verifiedFirst = (ids: string[]) =>
+    needed.length === 0 ? ids : [
+      ...ids.filter((id) => verifiedFor(catalog.get(id), needed)),
+      ...ids.filter((id) => !verifiedFor(catalog.get(id), needed)),
+    ];
+  return { kind: "ok", ids: unique([...asked, ...verifiedFirst(best), ...verifiedFirst(rest)]) };
 }
 
 function unique(ids: string[]): string[] {

@@ -29,7 +29,8 @@ import {
   recordFailure,
   recordSuccess,
 } from "./breaker.ts";
-import { AUTO_MODEL, chooseCandidates, type ModelFacts } from "./candidates.ts";
+import { AUTO_MODEL, chooseCandidates, type ModelFacts, verdictsOf } from "./candidates.ts";
+import { capabilitiesByModel } from "../stats/capabilities.ts";
 import { MAX_ACCOUNT_WAIT_MS, routeRequest, type RouteResult, type RouteStep } from "./failover.ts";
 import { trafficCheck } from "./traffic.ts";
 
@@ -171,13 +172,15 @@ export function createRouter(opts: RouterOptions): Router {
 
   async function loadView(): Promise<View> {
     const now = clock.now();
-    const [models, ranking] = await Promise.all([
+    const [models, ranking, caps] = await Promise.all([
       opts.store.listModels({ presentOnly: true }),
       recommend(opts.store, { minContext: null, tools: false, modalities: [], limit: 1_000 }, now),
+      capabilitiesByModel(opts.store.client),
       followProbes(),
     ]);
     return {
-      catalog: new Map(models.map((m) => [m.id, m])),
+      // Each model with its capability verdicts: a verified "no" is never a candidate.
+      catalog: new Map(models.map((m) => [m.id, { ...m, verified: verdictsOf(caps.get(m.id)) }])),
       ranked: ranking.fallback_models,
       loadedAt: now,
     };
