@@ -1,5 +1,5 @@
 /** Checks: one row per probe of one model, written the moment it is known. */
-import type { Client, InValue, Row } from "@libsql/client";
+import type { Client, InStatement, InValue, Row } from "@libsql/client";
 import {
   CHECK_STATUSES,
   type CheckResult,
@@ -44,6 +44,8 @@ export interface CheckRow {
   answer: string | null;
   /** Who was at fault (FAULTS); null when ok, and for checks stored before blame existed. */
   fault: Fault | null;
+  /** A scan's probe, or a request routed through /v1. */
+  source: CheckSource;
 }
 
 export interface CheckQuery {
@@ -59,7 +61,7 @@ export interface CheckQuery {
 
 const CHECK_COLUMNS = `id, run_id, model_id, checked_at, status, ok, http_status, latency_ms,
   ttft_ms, attempts, output_tokens, tokens_per_second, provider, error, skip_reason, answer,
-  fault`;
+  fault, source`;
 
 export function toCheckRow(r: Row): CheckRow {
   return {
@@ -81,6 +83,7 @@ export function toCheckRow(r: Row): CheckRow {
     skip_reason: strOrNull(r.skip_reason) as SkipReason | null,
     answer: strOrNull(r.answer),
     fault: faultOrNull(r.fault),
+    source: r.source === "traffic" ? "traffic" : "probe",
   };
 }
 
@@ -135,7 +138,24 @@ export async function insertCheck(
   c: CheckResult,
   source: CheckSource = "probe",
 ): Promise<number> {
-  const [rs] = await client.batch([{
+  const [rs] = await client.batch([
+    checkInsertStatement(runId, c, source),
+    ...checkRollupStatements(c),
+  ], "write");
+  return num(rs.rows[0].id);
+}
+
+/**
+ * The INSERT of one check row, returning its id: the one statement every writer of single
+ * checks uses (insertCheck here, the router's insertTrafficChecks). Validates like checkValues
+ * and faultValue.
+ */
+export function checkInsertStatement(
+  runId: number,
+  c: CheckResult,
+  source: CheckSource,
+): InStatement {
+  return {
     // A check's region is its run's: one source of truth, nothing more to pass around.
     sql: `INSERT INTO checks (run_id, model_id, checked_at, status, ok, http_status, latency_ms,
       ttft_ms, attempts, output_tokens, tokens_per_second, provider, error, skip_reason, answer,
@@ -143,8 +163,7 @@ export async function insertCheck(
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
         (SELECT region FROM runs WHERE id = ?), ?, ?) RETURNING id`,
     args: [runId, ...checkValues(c), runId, source, faultValue(c)],
-  }, ...checkRollupStatements(c)], "write");
-  return num(rs.rows[0].id);
+  };
 }
 
 /** The fault stored with a check: null when ok; refused when not one of FAULTS. */

@@ -263,6 +263,24 @@ export const MIGRATIONS: readonly Migration[] = [
     // moved into it). Shipped: if that SQL changes, freeze today's text here instead.
     sql: NOT_MEASURED_SCHEMA,
   },
+  {
+    version: 11,
+    name: "router views: requests and failovers per hour, traffic checks found by time",
+    sql: [
+      // Request-level counters per UTC hour (lib/cli/router_counters.ts adds to the current
+      // one): checks know attempts, not requests. One row per hour with traffic; no content.
+      `CREATE TABLE router_hours (
+        hour INTEGER PRIMARY KEY,
+        requests INTEGER NOT NULL DEFAULT 0,
+        answered INTEGER NOT NULL DEFAULT 0,
+        failovers INTEGER NOT NULL DEFAULT 0,
+        account_limit_waits INTEGER NOT NULL DEFAULT 0,
+        account_limit_refusals INTEGER NOT NULL DEFAULT 0
+      )`,
+      // GET /api/router's history reads the traffic checks of a day or a week, not every probe.
+      `CREATE INDEX idx_checks_traffic ON checks (checked_at) WHERE source = 'traffic'`,
+    ],
+  },
 ];
 
 export const LATEST_VERSION: number = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -5,7 +5,7 @@
  */
 import type { Client, InStatement } from "@libsql/client";
 import { type CheckResult, type CheckStatus, type Fault, FAULTS } from "../domain/check.ts";
-import { checkValues } from "./checks.ts";
+import { checkInsertStatement } from "./checks.ts";
 import { checkRollupStatements } from "./rollup_check.ts";
 import { num, numOrNull, str } from "./values.ts";
 
@@ -67,8 +67,8 @@ export async function trafficRunId(client: Client): Promise<number> {
 /**
  * Stores routed attempts as checks with source 'traffic', with their rollups and latest state,
  * in one transaction (the router writes them in batches: one write per request would cost the
- * request's own latency on a local file). Their answer is never kept. The same rows as
- * checks.ts `insertCheck` writes, with `source` set.
+ * request's own latency on a local file). Their answer is never kept. The same statement as
+ * checks.ts `insertCheck` (checkInsertStatement), with `source` 'traffic'.
  */
 export async function insertTrafficChecks(
   client: Client,
@@ -78,15 +78,12 @@ export async function insertTrafficChecks(
   if (checks.length === 0) return;
   const statements: InStatement[] = [];
   for (const c of checks) {
-    const check = { ...c, answer: null };
-    statements.push({
-      sql: `INSERT INTO checks (run_id, model_id, checked_at, status, ok, http_status, latency_ms,
-        ttft_ms, attempts, output_tokens, tokens_per_second, provider, error, skip_reason, answer,
-        region, source, fault)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
-          (SELECT region FROM runs WHERE id = ?), 'traffic', ?)`,
-      args: [runId, ...checkValues(check), runId, faultOf(check)],
-    }, ...checkRollupStatements(check));
+    // An unknown fault is stored as none rather than losing the batch (a probe's is refused).
+    const check = { ...c, answer: null, fault: faultOf(c) };
+    statements.push(
+      checkInsertStatement(runId, check, "traffic"),
+      ...checkRollupStatements(check),
+    );
   }
   await client.batch(statements, "write");
 }
@@ -128,4 +125,102 @@ function faultOf(c: CheckResult): Fault | null {
   return c.status !== "ok" && c.fault && (FAULTS as readonly string[]).includes(c.fault)
     ? c.fault
     : null;
+}
+
+/** The router's request-level counters of one UTC hour (table router_hours, migration 11). */
+export interface RouterHourCounts {
+  requests: number;
+  answered: number;
+  failovers: number;
+  account_limit_waits: number;
+  account_limit_refusals: number;
+}
+
+export const ROUTER_HOUR_FIELDS = [
+  "requests",
+  "answered",
+  "failovers",
+  "account_limit_waits",
+  "account_limit_refusals",
+] as const satisfies readonly (keyof RouterHourCounts)[];
+
+export const HOUR_MS = 3_600_000;
+
+/**
+ * Adds `delta` to the counters of the UTC hour that holds `at`. Checks only know attempts: how
+ * many requests there were, and how many failed over, is kept here, hour by hour.
+ */
+export async function addRouterHour(
+  client: Client,
+  at: number,
+  delta: RouterHourCounts,
+): Promise<void> {
+  const hour = Math.floor(at / HOUR_MS) * HOUR_MS;
+  const values = ROUTER_HOUR_FIELDS.map((f) => Math.max(0, Math.trunc(delta[f])));
+  await client.execute({
+    sql: `INSERT INTO router_hours (hour, ${ROUTER_HOUR_FIELDS.join(", ")})
+      VALUES (?, ?, ?, ?, ?, ?)
+      ON CONFLICT (hour) DO UPDATE SET ${
+      ROUTER_HOUR_FIELDS.map((f) => `${f} = ${f} + excluded.${f}`).join(", ")
+    }`,
+    args: [hour, ...values],
+  });
+}
+
+/** Stored hours in [from, to), oldest first (hours without traffic have no row). */
+export async function routerHours(
+  client: Client,
+  from: number,
+  to: number,
+): Promise<(RouterHourCounts & { hour: number })[]> {
+  const rs = await client.execute({
+    sql: `SELECT hour, ${ROUTER_HOUR_FIELDS.join(", ")} FROM router_hours
+      WHERE hour >= ? AND hour < ? ORDER BY hour`,
+    args: [from, to],
+  });
+  return rs.rows.map((r) => ({
+    hour: num(r.hour),
+    requests: num(r.requests),
+    answered: num(r.answered),
+    failovers: num(r.failovers),
+    account_limit_waits: num(r.account_limit_waits),
+    account_limit_refusals: num(r.account_limit_refusals),
+  }));
+}
+
+/** A model routed traffic measured recently: its newest telling traffic check. */
+export interface TrafficMeasurement {
+  model_id: string;
+  /** When that check started (epoch ms). */
+  checked_at: number;
+  status: CheckStatus;
+}
+
+/**
+ * Models with a traffic check since `since` (epoch ms) that says something about the model: an
+ * ok answer, or a failure blamed on the model, its upstream or the shared free capacity (one
+ * blamed on the account or on OpenRouter tells nothing of the model). The newest such check per
+ * model, by id. The scan does not probe these (lib/scan/traffic_measured.ts).
+ */
+export async function recentTrafficMeasurements(
+  client: Client,
+  since: number,
+): Promise<TrafficMeasurement[]> {
+  const rs = await client.execute({
+    sql: `SELECT model_id, MAX(checked_at) AS at,
+        (SELECT c2.status FROM checks c2 WHERE c2.source = 'traffic' AND c2.checked_at >= ?
+          AND c2.model_id = c.model_id AND (c2.status = 'ok'
+            OR c2.fault IN ('model', 'upstream', 'shared_capacity'))
+          ORDER BY c2.checked_at DESC, c2.id DESC LIMIT 1) AS status
+      FROM checks c
+      WHERE c.source = 'traffic' AND c.checked_at >= ?
+        AND (c.status = 'ok' OR c.fault IN ('model', 'upstream', 'shared_capacity'))
+      GROUP BY model_id ORDER BY model_id`,
+    args: [since, since],
+  });
+  return rs.rows.map((r) => ({
+    model_id: str(r.model_id),
+    checked_at: num(r.at),
+    status: str(r.status) as CheckStatus,
+  }));
 }
