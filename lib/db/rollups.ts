@@ -345,8 +345,12 @@ export function reblameStatements(): string[] {
   ];
 }
 
-/** The rows of `temp.reblame`'s failed checks: their model's and the fleet's. */
-const REBLAMED = `temp.reblame r JOIN checks c ON c.id = r.id AND c.status IN (${failureList})`;
+/**
+ * The failed checks of `temp.reblame` (CROSS JOIN: SQLite would otherwise walk every check and
+ * look each up in the few re-blamed ones).
+ */
+const REBLAMED =
+  `temp.reblame r CROSS JOIN checks c ON c.id = r.id AND c.status IN (${failureList})`;
 
 function moveRollupsSql(code: number, step: number): string {
   const t = ROLLUP_TABLE;
