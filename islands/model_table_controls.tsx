@@ -1,9 +1,11 @@
 /**
- * The models table's controls: the filter form (search, status, Apply without JavaScript, the
+ * The models table's controls: the filter form (search, status, a verified capability, Apply
+ * without JavaScript, the
  * count shown) and the sort headers, each a submit button of that form (`name="sort"`), so
  * without JavaScript the server renders the view asked for.
  */
 import type { Health } from "../lib/stats/types.ts";
+import { CAPABILITIES, type Capability, isCapability } from "../lib/domain/capability.ts";
 import { HEALTH_LABEL } from "./health_badge.tsx";
 import {
   nextSort,
@@ -65,6 +67,21 @@ export function ModelFilters({ state, hydrated, shown, total, onChange }: ModelF
           class={FIELD_CLASS}
         >
           {STATUS_OPTIONS.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
+        </select>
+      </label>
+      <label class="flex flex-col gap-1 text-sm">
+        <span class="text-slate-600 dark:text-slate-400">Supports (verified)</span>
+        <select
+          name="supports"
+          value={state.supports ?? ""}
+          onChange={(e) => {
+            const v = e.currentTarget.value;
+            onChange({ supports: isCapability(v) ? v : null });
+          }}
+          class={FIELD_CLASS}
+        >
+          <option value="">Any</option>
+          {CAPABILITIES.map((c: Capability) => <option key={c} value={c}>{c}</option>)}
         </select>
       </label>
       {state.sort && <input type="hidden" name="sort" value={sortValue(state.sort, state.dir)} />}

@@ -1,6 +1,7 @@
 /**
  * One row of the models table: health and the latest check, the model (link, id, copy button,
- * removed/router tags), uptime, latency, TTFT, the latency trend, failures in a row, context.
+ * removed/router tags, capability chips), uptime, latency, TTFT, the latency trend, failures
+ * in a row, context.
  */
 import { Sparkline } from "./sparkline.ts";
 import { CopyIdButton } from "./copy.tsx";
@@ -14,7 +15,14 @@ import {
   uptimeTone,
 } from "./format.ts";
 import { HealthBadge } from "./health_badge.tsx";
-import type { ModelRow } from "./model_table_state.ts";
+import type { CapabilityChips, ModelRow } from "./model_table_state.ts";
+import { CAPABILITIES } from "../lib/domain/capability.ts";
+import {
+  capabilityLine,
+  type CapabilityTone,
+  capabilityTone,
+  TONE_MARK,
+} from "./capability_text.ts";
 
 const NUM = "px-3 py-2 text-right tabular-nums whitespace-nowrap";
 const MUTED = "text-slate-400 dark:text-slate-500";
@@ -55,6 +63,7 @@ export function ModelTableRow({ row, now }: { row: ModelRow; now: number }) {
           <CopyIdButton text={row.model_id} />
           {!row.present && <Tag>removed</Tag>}
           {row.is_router && <Tag>router</Tag>}
+          {row.caps && <Chips caps={row.caps} now={now} />}
         </div>
       </th>
       <td class={`${NUM} ${uptimeTone(row.uptime_24h)}`}>{formatUptime(row.uptime_24h)}</td>
@@ -96,5 +105,34 @@ function Tag({ children }: { children: string }) {
     <span class="rounded bg-slate-200 px-1.5 py-px text-[11px] font-medium uppercase text-slate-700 dark:bg-slate-800 dark:text-slate-300">
       {children}
     </span>
+  );
+}
+
+/** One short span per capability: classes only, the words in its tooltip (SSR bytes count). */
+const CHIP: Record<CapabilityTone, string> = {
+  yes: "text-emerald-700 dark:text-emerald-400",
+  no: "text-red-700 dark:text-red-400",
+  unknown: "",
+};
+
+function Chips({ caps, now }: { caps: CapabilityChips; now: number }) {
+  return (
+    <>
+      {CAPABILITIES.map((c) => {
+        const v = caps[c];
+        if (!v) return null;
+        const tone = capabilityTone(v);
+        return (
+          <span
+            key={c}
+            class={CHIP[tone] || undefined}
+            title={capabilityLine(c, v, now)}
+            data-cap={c}
+          >
+            {c} {TONE_MARK[tone]}
+          </span>
+        );
+      })}
+    </>
   );
 }

@@ -1,33 +1,60 @@
 /**
- * The models table's view state (search, status filter, sort) and the pure functions over
- * it. The same state lives in the page's query string (`?q=&status=&sort=uptime_24h.desc`), so
+ * The models table's view state (search, status filter, verified capability, sort) and the
+ * pure functions over it. The same state lives in the page's query string
+ * (`?q=&status=&supports=tools&sort=uptime_24h.desc`), so
  * the server renders a filtered table when JavaScript is off (the filter form submits), and a
  * reload or a shared link keeps the view.
  */
 import { HEALTHS, type ModelSummary } from "../lib/stats/types.ts";
+import type { Capabilities } from "../lib/stats/capabilities.ts";
+import { CAPABILITIES, type Capability, isCapability } from "../lib/domain/capability.ts";
 import { HEALTH_RANK } from "./health_badge.tsx";
+import { type CapabilityView, worthShowing } from "./capability_text.ts";
+
+/** A row's capabilities worth a chip (claimed, or verified either way); the rest left out. */
+export type CapabilityChips = Partial<Record<Capability, CapabilityView>>;
 
 /** The fields of a ModelSummary the table shows (island props: keep them lean). */
-export type ModelRow = Pick<
-  ModelSummary,
-  | "model_id"
-  | "name"
-  | "health"
-  | "latest_status"
-  | "latest_checked_at"
-  | "present"
-  | "is_router"
-  | "uptime_24h"
-  | "uptime_7d"
-  | "p50_latency_24h"
-  | "p50_ttft_24h"
-  | "sparkline_data"
-  | "consecutive_failures"
-  | "context_length"
->;
+export type ModelRow =
+  & Pick<
+    ModelSummary,
+    | "model_id"
+    | "name"
+    | "health"
+    | "latest_status"
+    | "latest_checked_at"
+    | "present"
+    | "is_router"
+    | "uptime_24h"
+    | "uptime_7d"
+    | "p50_latency_24h"
+    | "p50_ttft_24h"
+    | "sparkline_data"
+    | "consecutive_failures"
+    | "context_length"
+  >
+  & { caps?: CapabilityChips };
 
-export function toModelRow(m: ModelSummary): ModelRow {
+/** The chips of one model: its claimed or verified capabilities, in CAPABILITIES order. */
+export function toCapabilityChips(caps: Capabilities | undefined): CapabilityChips {
+  const out: CapabilityChips = {};
+  if (!caps) return out;
+  for (const c of CAPABILITIES) {
+    const s = caps[c];
+    const view: CapabilityView = {
+      claimed: s.claimed,
+      verified: s.verified,
+      at: s.checked_at === null ? null : Date.parse(s.checked_at),
+      detail: s.detail,
+    };
+    if (worthShowing(view)) out[c] = view;
+  }
+  return out;
+}
+
+export function toModelRow(m: ModelSummary, caps?: Capabilities): ModelRow {
   return {
+    caps: toCapabilityChips(caps),
     model_id: m.model_id,
     name: m.name,
     health: m.health,
@@ -64,12 +91,20 @@ export type StatusFilter = typeof STATUS_FILTERS[number];
 export interface TableState {
   q: string;
   status: StatusFilter;
+  /** Only the models a check verified to have this capability; null: any. */
+  supports: Capability | null;
   /** null: the server's order (models in the catalog first, then by id). */
   sort: SortKey | null;
   dir: SortDir;
 }
 
-export const DEFAULT_STATE: TableState = { q: "", status: "all", sort: null, dir: "asc" };
+export const DEFAULT_STATE: TableState = {
+  q: "",
+  status: "all",
+  supports: null,
+  sort: null,
+  dir: "asc",
+};
 
 /** Longest search string kept (the query string is user input). */
 const MAX_QUERY = 200;
@@ -85,10 +120,12 @@ export function parseTableState(params: URLSearchParams): TableState {
   const status = (STATUS_FILTERS as readonly string[]).includes(statusParam)
     ? statusParam as StatusFilter
     : "all";
+  const supportsParam = params.get("supports") ?? "";
+  const supports = isCapability(supportsParam) ? supportsParam : null;
   const [key, dirParam] = (params.getAll("sort").at(-1) ?? "").split(".", 2);
   const sort = (SORT_KEYS as readonly string[]).includes(key) ? key as SortKey : null;
   const dir: SortDir = dirParam === "desc" ? "desc" : "asc";
-  return { q, status, sort, dir: sort ? dir : "asc" };
+  return { q, status, supports, sort, dir: sort ? dir : "asc" };
 }
 
 /** The query string for `state` ("" for the default view), without the leading "?". */
@@ -96,6 +133,7 @@ export function tableStateQuery(state: TableState): string {
   const params = new URLSearchParams();
   if (state.q) params.set("q", state.q);
   if (state.status !== "all") params.set("status", state.status);
+  if (state.supports) params.set("supports", state.supports);
   if (state.sort) params.set("sort", sortValue(state.sort, state.dir));
   return params.toString();
 }
@@ -124,6 +162,11 @@ export function matchesStatus(row: ModelRow, status: StatusFilter): boolean {
   return row.health === status;
 }
 
+/** Verified true by a check (a claim alone does not count), as `?supports=` in the API. */
+export function matchesSupports(row: ModelRow, supports: Capability | null): boolean {
+  return supports === null || row.caps?.[supports]?.verified === true;
+}
+
 function sortValueOf(row: ModelRow, key: SortKey): number | string | null {
   switch (key) {
     case "health":
@@ -137,7 +180,10 @@ function sortValueOf(row: ModelRow, key: SortKey): number | string | null {
 
 /** The rows to show, in order. Nulls ("no data") always sort last; ties keep server order. */
 export function visibleRows(rows: readonly ModelRow[], state: TableState): ModelRow[] {
-  const kept = rows.filter((r) => matchesStatus(r, state.status) && matchesQuery(r, state.q));
+  const kept = rows.filter((r) =>
+    matchesStatus(r, state.status) && matchesSupports(r, state.supports) &&
+    matchesQuery(r, state.q)
+  );
   const key = state.sort;
   if (!key) return kept;
   const sign = state.dir === "asc" ? 1 : -1;

@@ -10,6 +10,11 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { modelDetail } from "../../lib/stats/detail.ts";
+import {
+  capabilitiesByModel,
+  unknownCapabilities,
+  verifiedAll,
+} from "../../lib/stats/capabilities.ts";
 import { modelHistory } from "../../lib/stats/history.ts";
 import { emptyRangeStats, rangeStatsByModel } from "../../lib/stats/ranges.ts";
 import { modelSummaries } from "../../lib/stats/summaries.ts";
@@ -27,7 +32,9 @@ export const listModelsRoute = createRoute({
   description: "The models in OpenRouter's free catalog now (`present: true`), sorted by id, " +
     "then those removed from it that were checked over the last 7 days (`present: false`). " +
     "The Python scouter's fields (model_id, uptime_24h, avg_latency_24h, " +
-    "consecutive_failures, latest_status, sparkline_data) keep their names and meaning.",
+    "consecutive_failures, latest_status, sparkline_data) keep their names and meaning. " +
+    "`capabilities` holds each capability's catalog claim beside the latest verdict of " +
+    "Scouter's capability checks; `supports` keeps only the models verified to have them.",
   request: { query: ModelsQuery },
   responses: {
     200: jsonResponse(ModelListItemSchema.array(), "The models."),
@@ -69,19 +76,22 @@ const HISTORY_SUFFIX = "/history";
 
 export function modelRoutes(api: OpenAPIHono, deps: AppDeps): void {
   api.openapi(listModelsRoute, async (c) => {
-    const { range, status, q } = c.req.valid("query");
+    const { range, status, q, supports } = c.req.valid("query");
     const now = deps.now();
-    const [models, stats] = await Promise.all([
+    const [summaries, stats, caps] = await Promise.all([
       modelSummaries(deps.store, now),
       range ? rangeStatsByModel(deps.store, range, now) : null,
+      capabilitiesByModel(deps.store.client),
     ]);
     const needle = q?.trim().toLowerCase() ?? "";
-    const rows = models
+    const rows = summaries
+      .map((m) => ({ ...m, capabilities: caps.get(m.model_id) ?? unknownCapabilities() }))
       .filter((m) => status === undefined || m.health === status)
       .filter((m) =>
         needle === "" || m.model_id.toLowerCase().includes(needle) ||
         m.name.toLowerCase().includes(needle)
-      );
+      )
+      .filter((m) => supports === undefined || verifiedAll(m.capabilities, supports));
     if (range && stats) {
       return c.json(
         rows.map((m) => ({
@@ -105,9 +115,12 @@ export function modelRoutes(api: OpenAPIHono, deps: AppDeps): void {
     const now = deps.now();
 
     if (!target.history) {
-      const detail = await modelDetail(deps.store, id, now);
+      const [detail, caps] = await Promise.all([
+        modelDetail(deps.store, id, now),
+        capabilitiesByModel(deps.store.client, [id]),
+      ]);
       if (detail === null) return c.json({ error: unknownModelMessage(id) }, 404);
-      return c.json(detail, 200);
+      return c.json({ ...detail, capabilities: caps.get(id) ?? unknownCapabilities() }, 200);
     }
 
     const query = HistoryQuery.safeParse(queryObject(c));

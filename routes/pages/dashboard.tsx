@@ -8,6 +8,7 @@ import {
 } from "../../lib/stats/mod.ts";
 import type { AppDeps } from "../../lib/web/deps.ts";
 import { Island } from "../../lib/web/islands.tsx";
+import { capabilitiesByModel } from "../../lib/stats/capabilities.ts";
 import { toScanningView } from "../../islands/live_summary.ts";
 import { parseTableState, toModelRow } from "../../islands/model_table_state.ts";
 import { EmptyState } from "../../components/EmptyState.tsx";
@@ -27,12 +28,13 @@ import { RecommendCard } from "../../components/RecommendCard.tsx";
 export async function dashboardPage(c: Context, deps: AppDeps): Promise<Response> {
   const now = deps.now();
   const pendingInsights = dashboardInsights(deps, now); // beside the reads below
-  const [scanning, summary, models, lastRun, fleet] = await Promise.all([
+  const [scanning, summary, models, lastRun, fleet, caps] = await Promise.all([
     deps.scanner.status(),
     fleetSummary(deps.store, now),
     modelSummaries(deps.store, now),
     lastFinishedRun(deps.store),
     fleetAvailability(deps.store, "7d", now),
+    capabilitiesByModel(deps.store.client),
   ]);
   const insights = await pendingInsights;
   const table = parseTableState(new URL(c.req.url).searchParams);
@@ -78,11 +80,15 @@ export async function dashboardPage(c: Context, deps: AppDeps): Promise<Response
           <Section
             id="models"
             title="Models"
-            intro="Uptime, median latency (p50) and time to first token over 24 hours; the trend is the latency of the latest checks."
+            intro="Uptime, median latency (p50) and time to first token over 24 hours; the trend is the latency of the latest checks. Capability chips: ✓ verified by a check, ✗ checked and missing, ? claimed by the catalog, not verified yet (hover for the detail)."
           >
             <Island
               name="ModelTable"
-              props={{ rows: models.map(toModelRow), now, initial: table }}
+              props={{
+                rows: models.map((m) => toModelRow(m, caps.get(m.model_id))),
+                now,
+                initial: table,
+              }}
             />
           </Section>
           {insights.alerts && (

@@ -26,6 +26,8 @@ import { comparesRegions, regionStats } from "../../lib/stats/regions.ts";
 import { RegionTable } from "../../components/RegionTable.tsx";
 import { openRouterStatsOf } from "./insights.ts";
 import { OpenRouterStats } from "../../components/OpenRouterStats.tsx";
+import { CapabilityCard } from "../../components/CapabilityCard.tsx";
+import { capabilitiesByModel, unknownCapabilities } from "../../lib/stats/capabilities.ts";
 
 export const MODEL_PREFIX = "/models/";
 /** Days in the status strip. */
@@ -62,12 +64,13 @@ export async function modelPage(c: Context, deps: AppDeps): Promise<Response> {
   // Started with the page's other reads; settled (never left rejected) if the model is unknown.
   const regionsRead = regionStats(deps.store, id, range, now);
   regionsRead.catch(() => {});
-  const [model, latency, recent, days, blame] = await Promise.all([
+  const [model, latency, recent, days, blame, caps] = await Promise.all([
     modelDetail(deps.store, id, now),
     latencySeries(deps.store, id, range, now, CHART_CHECKS),
     modelHistory(deps.store, id, "90d", now, RECENT_CHECKS),
     dailyUptime(deps.store, id, STRIP_DAYS, now),
     failureBlame(deps.store, id, range, now),
+    capabilitiesByModel(deps.store.client, [id]),
   ]);
   if (!model) return notFoundPage(c, "Scouter knows no model with this id.");
   const openRouter = await openRouterStatsOf(deps, model.model_id, now);
@@ -79,6 +82,13 @@ export async function modelPage(c: Context, deps: AppDeps): Promise<Response> {
       <ModelHeader model={model} now={now} />
       <Section id="uptime" title="Uptime">
         <UptimeCards stats={model.range_stats} />
+      </Section>
+      <Section
+        id="capabilities"
+        title="Capabilities"
+        intro="What OpenRouter's catalog claims beside what Scouter's checks verified: each check asks the model to do the thing and judges the answer."
+      >
+        <CapabilityCard caps={caps.get(model.model_id) ?? unknownCapabilities()} now={now} />
       </Section>
       <Section
         id="daily"

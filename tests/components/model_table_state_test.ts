@@ -81,6 +81,7 @@ Deno.test("the query string round-trips; junk falls back to the default", () => 
   const state = {
     q: "llama 70b",
     status: "down" as const,
+    supports: null,
     sort: "uptime_7d" as const,
     dir: "desc" as const,
   };

@@ -52,7 +52,7 @@ Deno.test("the server render honours the initial view", () => {
     <ModelTable
       rows={rows}
       now={NOW}
-      initial={{ q: "", status: "all", sort: "uptime_24h", dir: "desc" }}
+      initial={{ q: "", status: "all", supports: null, sort: "uptime_24h", dir: "desc" }}
     />,
   );
   assert.match(html, /aria-sort="descending"[^>]*><button[^>]*value="uptime_24h\.asc"/);

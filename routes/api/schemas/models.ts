@@ -1,6 +1,8 @@
 /** The models' shapes: GET /api/models (its query and list items) and one model's detail. */
 import { z } from "@hono/zod-openapi";
 import type { CatalogEvent, ModelDetail, ModelSummary } from "../../../lib/stats/types.ts";
+import type { Capabilities, CapabilityStatus } from "../../../lib/stats/capabilities.ts";
+import { CAPABILITIES, type Capability, isCapability } from "../../../lib/domain/capability.ts";
 import {
   agree,
   CheckStatusSchema,
@@ -21,6 +23,56 @@ export const ModelsQuery = z.object({
   q: z.string().max(200, { error: "must be at most 200 characters" }).optional().openapi({
     description: "Only the models whose id or name contains this text (case-insensitive).",
   }),
+  supports: z.string().max(200, { error: "must be at most 200 characters" }).optional()
+    .transform((v, ctx): Capability[] | undefined => {
+      const wanted = (v ?? "").split(",").map((s) => s.trim().toLowerCase()).filter(Boolean);
+      const unknown = wanted.filter((s) => !isCapability(s));
+      if (unknown.length > 0) {
+        ctx.addIssue({
+          code: "custom",
+          message: `unknown capability ${JSON.stringify(unknown[0].slice(0, 40))}; must be ` +
+            `one or more of ${CAPABILITIES.join(", ")}, comma-separated`,
+        });
+        return z.NEVER;
+      }
+      return wanted.length === 0 ? undefined : [...new Set(wanted)] as Capability[];
+    })
+    .openapi({
+      type: "string",
+      description: "Only the models whose capabilities a check verified (`verified: true`), " +
+        `all of them: one or more of ${CAPABILITIES.join(", ")}, comma-separated ` +
+        "(`tools,json`). Claimed but unverified models are left out; empty means no filter.",
+      example: "tools,json",
+    }),
+});
+
+// ---- Capabilities: the catalog's claim beside the latest verdict ------------------------
+
+const CapabilityStatusSchema = z.object({
+  claimed: z.boolean().openapi({
+    description: "The catalog lists it (`supported_parameters` or `input_modalities`).",
+  }),
+  verified: z.boolean().nullable().openapi({
+    description: "The latest conclusive check: true (it works), false (asked, and it did not " +
+      "do it) or null (not checked yet, or not applicable because the catalog does not " +
+      "claim it).",
+  }),
+  checked_at: isoTime("When that check ran; null with `verified: null`").nullable(),
+  detail: z.string().nullable().openapi({
+    description: "The check's verdict in a few words, e.g. `answered in prose`.",
+    example: "answered in prose",
+  }),
+}).openapi("CapabilityStatus");
+
+export const CapabilitiesSchema = z.object({
+  tools: CapabilityStatusSchema,
+  json: CapabilityStatusSchema,
+  vision: CapabilityStatusSchema,
+  reasoning: CapabilityStatusSchema,
+}).openapi("Capabilities", {
+  description: "Per capability (tools: function calling; json: a strict `json_schema` " +
+    "response format; vision: image input; reasoning: reasoning tokens), what the catalog " +
+    "claims and what Scouter's checks verified.",
 });
 
 const modelSummaryShape = {
@@ -58,19 +110,25 @@ export const ModelSummarySchema = z.object(modelSummaryShape).openapi("ModelSumm
 
 export const ModelListItemSchema = z.object({
   ...modelSummaryShape,
+  capabilities: CapabilitiesSchema,
   range_stats: RangeStatsSchema.optional().openapi({
     description: "Present when `range` was asked for.",
   }),
 }).openapi("ModelListItem");
 
 const CatalogEventSchema = z.object({
-  kind: z.enum(["added", "removed", "returned"]),
+  kind: z.enum(["added", "removed", "returned", "capability_lost", "capability_gained"])
+    .openapi({
+      description: "added, removed, returned: the catalog listing; capability_lost, " +
+        "capability_gained: a capability check's verdict changed.",
+    }),
   at: isoTime("When the catalog change was seen"),
   run_id: z.number().int().nullable(),
 }).openapi("CatalogEvent");
 
 export const ModelDetailSchema = z.object({
   ...modelSummaryShape,
+  capabilities: CapabilitiesSchema,
   description: z.string().nullable(),
   input_modalities: z.array(z.string()),
   output_modalities: z.array(z.string()),
@@ -92,5 +150,6 @@ export const ModelDetailSchema = z.object({
 }).openapi("ModelDetail");
 
 agree<Same<z.infer<typeof ModelSummarySchema>, ModelSummary>>();
-agree<Same<z.infer<typeof ModelDetailSchema>, ModelDetail>>();
+agree<Same<z.infer<typeof ModelDetailSchema>, ModelDetail & { capabilities: Capabilities }>>();
+agree<Same<z.infer<typeof CapabilityStatusSchema>, CapabilityStatus>>();
 agree<Same<z.infer<typeof CatalogEventSchema>, CatalogEvent>>();
