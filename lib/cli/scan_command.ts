@@ -28,6 +28,8 @@ Checks every free OpenRouter model once (or --repeat-count times) and stores the
   --request-delay-seconds S       least time between two requests (default 0.3)
   --max-models N                  check at most N models
   --model-id-contains A [B …]     only models whose id contains any of these
+  --model ID [ID …]               exactly these models (ids as in the catalog), each probed
+                                  even when routed traffic measured it recently
   --prompt TEXT                   the health-check prompt (alias --healthcheck-prompt)
   --repeat-count N                run N scans (default 1)
   --repeat-interval-minutes M     wait M minutes between scans (default 0)
@@ -121,6 +123,10 @@ export async function scanCommand(args: string[]): Promise<number> {
       delayMs: config.requestDelaySeconds * 1000,
       clock: systemClock,
     });
+    const settings = {
+      ...scanSettingsOf(config),
+      explicitModelIds: flags.models.length > 0 ? flags.models : null,
+    };
     for (let i = 0; i < config.repeatCount && !controller.signal.aborted; i++) {
       if (i > 0 && config.repeatIntervalMinutes > 0) {
         log(`next scan in ${formatDuration(config.repeatIntervalMinutes * 60_000)}`);
@@ -133,7 +139,7 @@ export async function scanCommand(args: string[]): Promise<number> {
           ? scan().then((value) => ({ acquired: true as const, value }))
           : withScanLease(store, holder, scan, log, scanLeaseName(config.region));
       const leased = await guarded(() =>
-        runScan(scanSettingsOf(config), {
+        runScan(settings, {
           openrouter: client,
           store,
           clock: systemClock,
@@ -227,6 +233,12 @@ function report(outcome: ScanOutcome, json: boolean, secrets: (string | null)[])
         skip_reason: r.skip_reason,
         fault: r.fault ?? null,
       })),
+      // Not probed: routed traffic measured them recently (their traffic check stands).
+      traffic_measured: outcome.traffic_measured.map((m) => ({
+        model_id: m.model_id,
+        checked_at: new Date(m.checked_at).toISOString(),
+        status: m.status,
+      })),
     };
     console.log(redact(JSON.stringify(payload), secrets));
     return;
@@ -237,6 +249,9 @@ function report(outcome: ScanOutcome, json: boolean, secrets: (string | null)[])
   lines.push(
     `run ${outcome.run_id} ${outcome.status}: ${ok}/${outcome.results.length} ok` +
       (skippedCount > 0 ? `, ${skippedCount} skipped` : "") +
+      (outcome.traffic_measured.length > 0
+        ? `, ${outcome.traffic_measured.length} measured by routed traffic (not probed)`
+        : "") +
       (outcome.error ? ` — ${printable(outcome.error)}` : "") +
       (outcome.incident ? ` — ${printable(outcome.incident)}` : ""),
   );

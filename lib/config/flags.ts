@@ -17,6 +17,8 @@ export interface ParsedFlags {
   help: boolean;
   /** `scan --allow-concurrent`: scan even while another scan holds the database's lease. */
   allowConcurrent: boolean;
+  /** `scan --model ID [ID …]`: exactly these models, each probed; empty when not given. */
+  models: string[];
 }
 
 const COMMON: Record<string, FlagSpec> = {
@@ -41,6 +43,7 @@ export const SCAN_FLAGS: Record<string, FlagSpec> = {
   "fail-if-none-ok": { setting: "failIfNoneOk", type: "boolean" },
   json: { type: "boolean" },
   "allow-concurrent": { type: "boolean" },
+  model: { type: "string", multiple: true },
 };
 
 export const SERVE_FLAGS: Record<string, FlagSpec> = {
@@ -85,7 +88,17 @@ export function parseFlags(args: string[], specs: Record<string, FlagSpec>): Par
     json: parsed.values.json === true,
     help: parsed.values.help === true,
     allowConcurrent: parsed.values["allow-concurrent"] === true,
+    models: modelIdsOf(parsed.values.model),
   };
+}
+
+/** `--model a,b c`: the exact ids, trimmed, without repeats. */
+function modelIdsOf(value: unknown): string[] {
+  if (value === undefined) return [];
+  const words = (Array.isArray(value) ? value : [value]).map(String);
+  const ids = words.flatMap((w) => w.split(",")).map((w) => w.trim()).filter((w) => w !== "");
+  if (ids.length === 0) throw new ConfigError("--model needs a model id");
+  return [...new Set(ids)];
 }
 
 /** `--model-id-contains a b --json` → `--model-id-contains a --model-id-contains b --json`. */

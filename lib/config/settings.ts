@@ -291,6 +291,25 @@ export const SETTINGS = {
     default: [],
     schema: commaList,
   }),
+  /**
+   * Minutes within which a routed request's check counts as the model's measurement: a scan does
+   * not probe a model routed traffic measured this recently. Unset: the scan interval (60 with
+   * a cron schedule); 0 always probes.
+   */
+  trafficFreshMinutes: setting<number | null>({
+    env: "OPENROUTER_SCOUT_TRAFFIC_FRESH_MINUTES",
+    default: null,
+    schema: wholeNumber(0, 60 * 24 * 31),
+  }),
+  /**
+   * With the router on, the share of the day's free requests probes leave to routed traffic:
+   * probes stop once reserve + ceil(share × daily limit) requests are left (lib/scan/quota.ts).
+   */
+  routerTrafficShare: setting({
+    env: "OPENROUTER_SCOUT_ROUTER_TRAFFIC_SHARE",
+    default: 0.25,
+    schema: decimal(0, 0.9),
+  }),
 };
 
 export type SettingKey = keyof typeof SETTINGS;

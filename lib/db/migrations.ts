@@ -281,6 +281,12 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX idx_checks_traffic ON checks (checked_at) WHERE source = 'traffic'`,
     ],
   },
+  {
+    version: 12,
+    name: "runs: models not probed because routed traffic measured them recently",
+    // A count only: the traffic checks are the measurement (lib/scan/traffic_measured.ts).
+    sql: [`ALTER TABLE runs ADD COLUMN traffic_measured INTEGER NOT NULL DEFAULT 0`],
+  },
 ];
 
 export const LATEST_VERSION: number = MIGRATIONS[MIGRATIONS.length - 1].version;

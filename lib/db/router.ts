@@ -224,3 +224,40 @@ export async function recentTrafficMeasurements(
     status: str(r.status) as CheckStatus,
   }));
 }
+
+/** A model routed traffic measured recently: its newest telling traffic check. */
+export interface TrafficMeasurement {
+  model_id: string;
+  /** When that check started (epoch ms). */
+  checked_at: number;
+  status: CheckStatus;
+}
+
+/**
+ * Models with a traffic check since `since` (epoch ms) that says something about the model: an
+ * ok answer, or a failure blamed on the model, its upstream or the shared free capacity (one
+ * blamed on the account or on OpenRouter tells nothing of the model). The newest such check per
+ * model, by id. The scan does not probe these (lib/scan/traffic_measured.ts).
+ */
+export async function recentTrafficMeasurements(
+  client: Client,
+  since: number,
+): Promise<TrafficMeasurement[]> {
+  const rs = await client.execute({
+    sql: `SELECT model_id, MAX(checked_at) AS at,
+        (SELECT c2.status FROM checks c2 WHERE c2.source = 'traffic' AND c2.checked_at >= ?
+          AND c2.model_id = c.model_id AND (c2.status = 'ok'
+            OR c2.fault IN ('model', 'upstream', 'shared_capacity'))
+          ORDER BY c2.checked_at DESC, c2.id DESC LIMIT 1) AS status
+      FROM checks c
+      WHERE c.source = 'traffic' AND c.checked_at >= ?
+        AND (c.status = 'ok' OR c.fault IN ('model', 'upstream', 'shared_capacity'))
+      GROUP BY model_id ORDER BY model_id`,
+    args: [since, since],
+  });
+  return rs.rows.map((r) => ({
+    model_id: str(r.model_id),
+    checked_at: num(r.at),
+    status: str(r.status) as CheckStatus,
+  }));
+}

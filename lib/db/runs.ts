@@ -23,6 +23,8 @@ export interface RunRow {
   region: string | null;
   /** An OpenRouter incident seen during the run (most models failing alike), or null. */
   incident: string | null;
+  /** Selected models not probed: routed traffic measured them recently (migration 12). */
+  traffic_measured: number;
 }
 
 export interface NewRun {
@@ -38,10 +40,12 @@ export interface RunEnd {
   finished_at: number;
   error?: string | null;
   incident?: string | null;
+  /** Selected models routed traffic measured recently, so not probed; unset: 0. */
+  traffic_measured?: number;
 }
 
 const RUN_COLUMNS = `id, started_at, finished_at, status, "trigger", total_models, ok_count,
-  failed_count, skipped_count, error, pid, host, heartbeat_at, region, incident`;
+  failed_count, skipped_count, error, pid, host, heartbeat_at, region, incident, traffic_measured`;
 
 /** The per-run counts, recomputed from the checks table (the source of truth). */
 const COUNTS_FROM_CHECKS = `
@@ -69,6 +73,8 @@ export function toRunRow(r: Row): RunRow {
     heartbeat_at: numOrNull(r.heartbeat_at),
     region: strOrNull(r.region),
     incident: strOrNull(r.incident),
+    // Selected without the column (an older SELECT list): none.
+    traffic_measured: numOrNull(r.traffic_measured) ?? 0,
   };
 }
 
@@ -109,12 +115,13 @@ export async function finishRun(client: Client, runId: number, r: RunEnd): Promi
   }
   const rs = await client.execute({
     sql: `UPDATE runs SET status = ?, finished_at = ?, error = ?, incident = ?,
-      ${COUNTS_FROM_CHECKS} WHERE id = ?`,
+      traffic_measured = ?, ${COUNTS_FROM_CHECKS} WHERE id = ?`,
     args: [
       r.status,
       intOrNull(r.finished_at),
       cleanTextOrNull(r.error),
       cleanTextOrNull(r.incident ?? null),
+      Math.max(0, Math.trunc(r.traffic_measured ?? 0)),
       runId,
     ],
   });

@@ -25,7 +25,10 @@ export interface LearnedLimit {
  * failed ones too, as OpenRouter counts them — against the window and against the day's quota.
  */
 export interface GrantOptions {
-  /** Routed traffic may spend OPENROUTER_SCOUT_QUOTA_RESERVE; probes never do. */
+  /**
+   * Routed traffic may spend what is kept back (OPENROUTER_SCOUT_QUOTA_RESERVE and the share
+   * kept for routed traffic, OPENROUTER_SCOUT_ROUTER_TRAFFIC_SHARE); probes never do.
+   */
   spendReserve?: boolean;
 }
 

@@ -6,6 +6,7 @@ import { readRateLimitHeaders } from "../openrouter/rate_limit_headers.ts";
 import { afterKeyRecheck, classify, type Verdict } from "./classify.ts";
 import type { Clock } from "./clock.ts";
 import type { Pacer } from "./pacer.ts";
+import { keptBackText } from "./quota.ts";
 import { buildChatRequest } from "./request.ts";
 
 export type ChatFn = (req: ChatRequest, signal: AbortSignal) => Promise<ChatReply>;
@@ -157,8 +158,9 @@ function quotaSpent(ctx: ProbeContext): string {
   const q = ctx.pacer.quota.snapshot(ctx.clock.now());
   if (!q) return "the day's free-model quota is spent";
   const kept = q.remaining;
+  const why = keptBackText(ctx.pacer.quota.keptBack(ctx.clock.now()));
   return `the day's free-model quota is spent: ${q.used} of ${q.limit} used` +
-    (kept > 0 ? `, ${kept} kept back (OPENROUTER_SCOUT_QUOTA_RESERVE)` : "") +
+    (kept > 0 ? `, ${kept} kept back${why ? `: ${why}` : ""}` : "") +
     `; resets ${q.resets_at}`;
 }
 

@@ -31,15 +31,48 @@ export interface QuotaLedger {
   /** Requests kept back each UTC day for the user's own apps (OPENROUTER_SCOUT_QUOTA_RESERVE). */
   setReserve(reserve: number): void;
   /**
-   * Requests that may still be sent at `now`, the reserve deducted unless `spendReserve` (routed
-   * traffic: the reserve is kept for the user's own use, which routed requests are); null when
-   * there is no reading.
+   * The share (0–0.9) of the day's limit kept for routed traffic when the router is on
+   * (OPENROUTER_SCOUT_ROUTER_TRAFFIC_SHARE); 0 keeps none.
+   */
+  setTrafficShare(share: number): void;
+  /**
+   * Requests kept back from probes at `now`: the reserve, and ceil(share × the day's limit) for
+   * routed traffic (0 while there is no reading).
+   */
+  keptBack(now: number): KeptBack;
+  /**
+   * Requests that may still be sent at `now`; unless `spendReserve`, less what is kept back
+   * (keptBack: the reserve and routed traffic's share). Routed traffic passes `spendReserve`:
+   * it is the user's own use and may spend all. Null when there is no reading.
    */
   left(now: number, spendReserve?: boolean): number | null;
   /** The count at `now` from the reading; null when GET /key never reported it. */
   snapshot(now: number): QuotaSnapshot | null;
   /** When the latest reading was taken; null when none. */
   readonly readAt: number | null;
+}
+
+/** What probes leave unspent of the day's free requests (see QuotaLedger.keptBack). */
+export interface KeptBack {
+  /** OPENROUTER_SCOUT_QUOTA_RESERVE. */
+  reserve: number;
+  /** ceil(OPENROUTER_SCOUT_ROUTER_TRAFFIC_SHARE × the day's limit); 0 with the router off. */
+  traffic: number;
+}
+
+/** The probes' floor: requests kept back of a day whose limit is `limit`. */
+export function keptBackOf(limit: number, reserve: number, trafficShare: number): KeptBack {
+  return { reserve, traffic: Math.ceil(trafficShare * Math.max(0, limit)) };
+}
+
+/** "2 for your own apps (…RESERVE), 13 kept for routed traffic (…SHARE)"; "" when none. */
+export function keptBackText(k: KeptBack): string {
+  return [
+    k.reserve > 0 ? `${k.reserve} for your own apps (OPENROUTER_SCOUT_QUOTA_RESERVE)` : null,
+    k.traffic > 0
+      ? `${k.traffic} kept for routed traffic (OPENROUTER_SCOUT_ROUTER_TRAFFIC_SHARE)`
+      : null,
+  ].filter((x) => x !== null).join(", ");
 }
 
 export function nextUtcMidnight(ms: number): number {
@@ -50,6 +83,7 @@ export function createQuotaLedger(): QuotaLedger {
   let reading: (FreeModelDailyRequests & { at: number }) | null = null;
   let grants: number[] = [];
   let reserve = 0;
+  let trafficShare = 0;
 
   function snapshot(now: number): QuotaSnapshot | null {
     if (!reading) return null;
@@ -77,9 +111,18 @@ export function createQuotaLedger(): QuotaLedger {
     setReserve(n) {
       reserve = Math.max(0, Math.floor(n));
     },
+    setTrafficShare(share) {
+      trafficShare = Number.isFinite(share) ? Math.min(0.9, Math.max(0, share)) : 0;
+    },
+    keptBack(now) {
+      return keptBackOf(snapshot(now)?.limit ?? 0, reserve, trafficShare);
+    },
     left(now, spendReserve = false) {
       const s = snapshot(now);
-      return s === null ? null : Math.max(0, s.remaining - (spendReserve ? 0 : reserve));
+      if (s === null) return null;
+      if (spendReserve) return s.remaining;
+      const k = keptBackOf(s.limit, reserve, trafficShare);
+      return Math.max(0, s.remaining - k.reserve - k.traffic);
     },
     snapshot,
     get readAt() {

@@ -9,6 +9,12 @@ import { HEARTBEAT_MS } from "./liveness.ts";
 import { catalogLines } from "./catalog_lines.ts";
 import { createPacer, type Pacer } from "./pacer.ts";
 import { type ChatFn, probeModel, type ScanStop, skipped } from "./probe.ts";
+import { recentTrafficMeasurements } from "../db/router.ts";
+import {
+  splitTrafficMeasured,
+  trafficMeasuredLine,
+  type TrafficMeasurement,
+} from "./traffic_measured.ts";
 
 /** The outcome of a scan, as `--json` prints it (CONTRACT) plus what callers need. */
 export type ScanStatus = "completed" | "quota_exhausted" | "aborted" | "failed";
@@ -23,6 +29,8 @@ export interface ScanOutcome {
   /** Most models failing alike at once: OpenRouter's trouble (lib/scan/incident.ts); else null. */
   incident: string | null;
   results: CheckResult[];
+  /** Selected models routed traffic measured recently: not probed, no check written. */
+  traffic_measured: TrafficMeasurement[];
 }
 
 export interface ScanSettings {
@@ -40,6 +48,18 @@ export interface ScanSettings {
   onlyModelIds?: readonly string[] | null;
   /** OPENROUTER_SCOUT_QUOTA_RESERVE: free requests a UTC day left to the user's own apps. */
   quotaReserve?: number;
+  /**
+   * OPENROUTER_SCOUT_ROUTER_TRAFFIC_SHARE when the router is on (else 0): probes leave
+   * ceil(share × the day's limit) requests to routed traffic (lib/scan/quota.ts).
+   */
+  trafficShare?: number;
+  /**
+   * A model with a telling traffic check in the last this many minutes is not probed
+   * (lib/scan/traffic_measured.ts); 0 or unset probes every selected model.
+   */
+  trafficFreshMinutes?: number;
+  /** `scan --model ID …`: exactly these ids, each probed even if traffic measured it. */
+  explicitModelIds?: readonly string[] | null;
 }
 
 export interface ScanProgress {
@@ -103,6 +123,7 @@ export async function runScan(settings: ScanSettings, deps: ScanDeps): Promise<S
   });
   deps.onStart?.(runId);
   const results: CheckResult[] = [];
+  const trafficMeasured: TrafficMeasurement[] = [];
   // Real time on purpose: other processes judge liveness by the wall clock.
   const heartbeat = setInterval(() => {
     store.heartbeat(runId, Date.now()).catch((err) =>
@@ -111,7 +132,7 @@ export async function runScan(settings: ScanSettings, deps: ScanDeps): Promise<S
   }, HEARTBEAT_MS);
   let end: RunEnd;
   try {
-    end = await scanModels(runId, settings, deps, results);
+    end = await scanModels(runId, settings, deps, results, trafficMeasured);
   } catch (err) {
     // A store write failed mid-scan: what was written stays; the run says why it ended.
     end = { status: "failed", error: `scan stopped: ${explainStoreError(err)}` };
@@ -119,7 +140,11 @@ export async function runScan(settings: ScanSettings, deps: ScanDeps): Promise<S
     clearInterval(heartbeat);
   }
   const finishedAt = clock.now();
-  await store.finishRun(runId, { ...end, finished_at: finishedAt });
+  await store.finishRun(runId, {
+    ...end,
+    finished_at: finishedAt,
+    traffic_measured: trafficMeasured.length,
+  });
   return {
     run_id: runId,
     status: end.status,
@@ -128,6 +153,7 @@ export async function runScan(settings: ScanSettings, deps: ScanDeps): Promise<S
     error: end.error,
     incident: end.incident ?? null,
     results,
+    traffic_measured: trafficMeasured,
   };
 }
 
@@ -142,6 +168,7 @@ async function scanModels(
   settings: ScanSettings,
   deps: ScanDeps,
   results: CheckResult[],
+  trafficMeasured: TrafficMeasurement[],
 ): Promise<RunEnd> {
   const { store, clock, openrouter } = deps;
   const log = deps.log ?? (() => {});
@@ -155,6 +182,7 @@ async function scanModels(
     clock,
   });
   pacer.quota.setReserve(settings.quotaReserve ?? 0);
+  pacer.quota.setTrafficShare(settings.trafficShare ?? 0);
   const readKey = async (): Promise<KeyInfo> => {
     const info = await openrouter.getKey(
       AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]),
@@ -179,6 +207,8 @@ async function scanModels(
   }
 
   let selected: CatalogModel[];
+  // `--model X`: exactly these, whatever the filters, and probed even when traffic measured them.
+  const explicit = new Set(settings.explicitModelIds ?? []);
   try {
     const catalog = await openrouter.listModels(
       AbortSignal.any([
@@ -201,6 +231,13 @@ async function scanModels(
       const only = new Set(settings.onlyModelIds);
       selected = selected.filter((m) => only.has(m.id));
     }
+    if (explicit.size > 0) {
+      selected = textModels.filter((m) => explicit.has(m.id));
+      const missing = [...explicit].filter((id) => !selected.some((m) => m.id === id));
+      if (missing.length > 0) {
+        log(`not a free text model in the catalog, not checked: ${missing.join(", ")}`);
+      }
+    }
     const notText = free.length - textModels.length;
     log(
       `${free.length} free models in the catalog, ${selected.length} selected` +
@@ -212,6 +249,19 @@ async function scanModels(
       status: "failed",
       error: `could not read the model catalog: ${(err as Error).message}`,
     };
+  }
+  const freshMinutes = settings.trafficFreshMinutes ?? 0;
+  if (freshMinutes > 0 && selected.length > 0) {
+    const recent = await recentTrafficMeasurements(
+      store.client,
+      clock.now() - freshMinutes * 60_000,
+    );
+    const split = splitTrafficMeasured(selected, recent, explicit);
+    if (split.measured.length > 0) {
+      selected = split.probe;
+      trafficMeasured.push(...split.measured);
+      log(trafficMeasuredLine(split.measured, freshMinutes));
+    }
   }
   await store.setRunTotal(runId, selected.length);
   if (key) logBudget(key, pacer.quota.left(clock.now()), selected.length, settings, log);

@@ -14,5 +14,19 @@ export function scanSettingsOf(config: Config): ScanSettings {
     maxModels: config.maxModels,
     region: config.region,
     quotaReserve: config.quotaReserve,
+    // The share only applies with the router on: without it, nothing routes traffic.
+    trafficShare: config.routerToken ? config.routerTrafficShare : 0,
+    trafficFreshMinutes: trafficFreshMinutesOf(config),
   };
+}
+
+/**
+ * How recent a traffic check must be to stand for a probe: OPENROUTER_SCOUT_TRAFFIC_FRESH_MINUTES,
+ * else the scan interval (a model is measured once a round either way), 60 with a cron schedule.
+ */
+export function trafficFreshMinutesOf(
+  config: Pick<Config, "trafficFreshMinutes" | "intervalHours" | "cron">,
+): number {
+  if (config.trafficFreshMinutes !== null) return config.trafficFreshMinutes;
+  return config.cron ? 60 : Math.max(1, Math.round(config.intervalHours * 60));
 }

@@ -123,7 +123,11 @@ export function createScanRunner(opts: RunnerOptions): ScanRunner {
         }
         const o = leased.value;
         opts.log(
-          `scan ${o.run_id} ${o.status}: ${summary(o.results)}${o.error ? ` — ${o.error}` : ""}`,
+          `scan ${o.run_id} ${o.status}: ${summary(o.results)}` +
+            (o.traffic_measured.length > 0
+              ? `, ${o.traffic_measured.length} measured by routed traffic (not probed)`
+              : "") +
+            (o.error ? ` — ${o.error}` : ""),
         );
         opts.onScanEnd?.(o);
         if (opts.retentionDays) {

@@ -24,6 +24,7 @@ Deno.test("runs: start, total, finish with counts from checks; newest first", as
       heartbeat_at: 1_000,
       region: null,
       incident: null,
+      traffic_measured: 0,
     });
     await store.setRunTotal(first, 5);
     const statuses = ["ok", "ok", "timeout", "rate_limited", "skipped"] as const;
