@@ -8,6 +8,7 @@ import type { ModelSummary } from "../../lib/stats/types.ts";
 import { runAlertPass } from "../../lib/alerts/engine.ts";
 import { DEFAULT_ALERT_RULES } from "../../lib/domain/alerts.ts";
 import { recommend } from "../../lib/recommend/mod.ts";
+import { scanWorld } from "../scan/helpers.ts";
 import { openTestStore, seedStore } from "../seed.ts";
 
 const NOW = Date.UTC(2026, 10, 27, 10, 30);
@@ -239,4 +240,28 @@ Deno.test("not measured: the recommendation does not punish a model for an OpenR
   assert.deepEqual([o?.checks_24h, o?.ok_24h, o?.uptime_24h], [1, 1, 100]);
   const counted = await recommend(unblamed.store, criteria, NOW);
   assert.equal(counted.models.find((m) => m.model_id === O), undefined, "latest check failed");
+});
+
+Deno.test("not measured: real scans through an OpenRouter incident leave the models healthy and fire no alert", async () => {
+  const flaky = Array.from({ length: 4 }, (_, i) => ({
+    id: `m/model-${i}:free`,
+    // The first scan answers; the next three meet OpenRouter failing every model at once.
+    behaviors: ["ok" as const, "http_502" as const, "http_502" as const, "http_502" as const],
+  }));
+  await using world = await scanWorld([...flaky, { id: "z/fine:free" }]);
+  const incidents: (string | null)[] = [];
+  for (let i = 0; i < 4; i++) incidents.push((await world.scan({ maxRetries: 0 })).incident);
+  assert.deepEqual(incidents.map((x) => x !== null), [false, true, true, true]);
+  const now = Date.now();
+  for (const { id } of flaky) {
+    const s = await modelSummary(world.store, id, now);
+    assert.deepEqual(
+      [s?.health, s?.consecutive_failures, s?.latest_category, s?.uptime_24h, s?.checks_24h],
+      ["healthy", 0, "ok", 100, 1],
+      id,
+    );
+  }
+  assert.equal((await fleetSummary(world.store, now)).down_count, 0);
+  const events = await runAlertPass(world.store, DEFAULT_ALERT_RULES, now, "test");
+  assert.deepEqual(events.filter((e) => e.kind === "model_down"), []);
 });
