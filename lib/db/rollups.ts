@@ -8,19 +8,22 @@
  *   Model key 0 (FLEET_KEY) holds every model together: the fleet's availability.
  * - `model_state`: per model, its latest check and measured check, failures since the latest ok
  *   one, and the latency sparkline of its latest 24 measured checks.
+ * - `model_keys`: a small integer per model id, so that the rollup rows (about 880,000 a year for
+ *   100 models) do not each repeat a 40-byte id.
  *
  * Not measured is not down: a failed check with `fault = 'openrouter'` (an OpenRouter incident,
  * set at insert or afterwards by `reblameStatements`) says nothing about the model. It counts in
  * `openrouter` only (not in `checks`, `ok` or a failure column), and like a skipped check it
  * neither extends nor breaks a failure streak, nor is it a model's latest measured check.
- * - `model_keys`: a small integer per model id, so that the rollup rows (about 880,000 a year for
- *   100 models) do not each repeat a 40-byte id.
  *
  * Three writers keep them, each in the same transaction as the checks it covers, and a test holds
  * them to the same rows: the SQL here, from a condition on `checks c` (migration 2's backfill of
  * the checks already stored); rollup_check.ts for one check (insertCheck); bulk.ts for many (the
- * legacy import, the demo). Each write bumps `store_meta.rollups_version`, which readers use to
- * cache what they read (lib/stats/rollup_read.ts).
+ * legacy import, the demo). A blame changed afterwards (checks.ts `setChecksFault`) moves the
+ * checks' counts with `reblameStatements`, in the same transaction; tests/db/
+ * not_measured_rollups_test.ts holds all four to the same rows. Each write bumps
+ * `store_meta.rollups_version`, which readers use to cache what they read
+ * (lib/stats/rollup_read.ts).
  *
  * Counters cannot overflow: SQLite integers are 64-bit (and read back exactly up to 2^53). A sum
  * of latencies reaches 2^53 ms after 285,000 years of cumulated latency; a count after 10^15
