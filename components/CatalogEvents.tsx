@@ -6,6 +6,9 @@ const KIND_TEXT: Record<CatalogEvent["kind"], string> = {
   added: "Added to the free catalog",
   removed: "Removed from the catalog",
   returned: "Returned to the catalog",
+  // Migration 9: a capability check's verdict changed (see the Capabilities card).
+  capability_lost: "A verified capability was lost",
+  capability_gained: "A capability was verified",
 };
 
 export function CatalogEvents({ events, now }: { events: CatalogEvent[]; now: number }) {
