@@ -1,4 +1,7 @@
-/** A model's latest checks, newest first: every measurement and error text. */
+/**
+ * A model's latest checks, newest first: every measurement and error text, and who measured
+ * each: a scan's probe, or a request routed through /v1 ("routed").
+ */
 import type { HistoryPoint } from "../lib/stats/types.ts";
 import { CATEGORY_TEXT } from "../lib/stats/labels.ts";
 import { formatMs, plural } from "../islands/format.ts";
@@ -25,6 +28,7 @@ export function RecentChecks({ checks, now }: { checks: HistoryPoint[]; now: num
         <thead class="bg-slate-50 text-xs uppercase tracking-wide text-slate-600 dark:bg-slate-900 dark:text-slate-400">
           <tr>
             <th scope="col" class={TD}>Time</th>
+            <th scope="col" class={TD}>Source</th>
             <th scope="col" class={TD}>Status</th>
             <th scope="col" class={`${TD} text-right`}>HTTP</th>
             <th scope="col" class={`${TD} text-right`}>Latency</th>
@@ -35,14 +39,18 @@ export function RecentChecks({ checks, now }: { checks: HistoryPoint[]; now: num
           </tr>
         </thead>
         <tbody class="divide-y divide-slate-200 dark:divide-slate-800">
-          {checks.map((p) => (
-            <tr key={`${p.run_id}-${p.run_datetime}`}>
+          {checks.map((p, i) => (
+            // Routed checks share one run and may share a millisecond: the position keeps keys apart.
+            <tr key={`${p.run_id}-${p.run_datetime}-${i}`}>
               <th scope="row" class={`${TD} whitespace-nowrap font-normal`}>
                 <UtcTime at={p.run_datetime} />
                 <div class="text-xs text-slate-500 dark:text-slate-400">
                   <TimeAgo at={p.run_datetime} now={now} />
                 </div>
               </th>
+              <td class={TD}>
+                <SourceMarker source={p.source} />
+              </td>
               <td class={`${TD} whitespace-nowrap ${STATUS_TONE(p)}`}>
                 <span class="font-medium">{p.status_label}</span>
                 <div class="text-xs">{CATEGORY_TEXT[p.status] ?? p.status}</div>
@@ -60,5 +68,23 @@ export function RecentChecks({ checks, now }: { checks: HistoryPoint[]; now: num
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** "probe" (a scan) or "routed" (a request through /v1), as a small tag. */
+export function SourceMarker({ source }: { source: HistoryPoint["source"] }) {
+  const routed = source === "traffic";
+  return (
+    <span
+      data-source={source}
+      title={routed ? "A request routed through /v1" : "A scan's probe"}
+      class={`inline-block rounded px-1.5 py-0.5 text-xs font-medium ${
+        routed
+          ? "bg-sky-100 text-sky-800 dark:bg-sky-950 dark:text-sky-300"
+          : "bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-300"
+      }`}
+    >
+      {routed ? "routed" : "probe"}
+    </span>
   );
 }

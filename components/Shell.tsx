@@ -7,11 +7,12 @@ import type { ComponentChildren } from "preact";
 import { Island } from "../lib/web/islands.tsx";
 import { SCOUTER_VERSION } from "../lib/version.ts";
 
-export type NavKey = "dashboard" | "runs";
+export type NavKey = "dashboard" | "runs" | "router";
 
 const NAV: { key: NavKey | "api"; href: string; label: string }[] = [
   { key: "dashboard", href: "/", label: "Dashboard" },
   { key: "runs", href: "/runs", label: "Runs" },
+  { key: "router", href: "/router", label: "Router" },
   { key: "api", href: "/openapi.json", label: "API" },
 ];
 

@@ -17,6 +17,8 @@ import {
   type DataZoomComponentOption,
   GridComponent,
   type GridComponentOption,
+  LegendComponent,
+  type LegendComponentOption,
   MarkAreaComponent,
   type MarkAreaComponentOption,
   MarkLineComponent,
@@ -34,6 +36,8 @@ export const CHART_PARTS = [
   TooltipComponent,
   MarkLineComponent,
   MarkAreaComponent,
+  // The Router page's stacked bars name the model each colour is.
+  LegendComponent,
 ];
 
 /**
@@ -50,4 +54,5 @@ export type ChartOption = ComposeOption<
   | MarkLineComponentOption
   | MarkAreaComponentOption
   | DataZoomComponentOption
+  | LegendComponentOption
 >;

@@ -15,6 +15,7 @@ import { createApp } from "../../routes/app.ts";
 import { loadAssets } from "../web/manifest.ts";
 import { readDataVersion } from "../db/data_version.ts";
 import { routingOf } from "./router_setup.ts";
+import { startRouterCounters } from "./router_counters.ts";
 
 export const SERVE_USAGE =
   `Usage: deno task start [--host H] [--port P] [--env-file PATH] [--db-path PATH]
@@ -113,6 +114,8 @@ export async function serveCommand(args: string[], platform: ServePlatform = {})
       quota: openrouter ? () => planner.plan() : undefined,
       // Pages and the API are rendered once per data change (lib/web/response_cache.ts).
       dataVersion: () => readDataVersion(store.client),
+      // GET /api/router, /router and /metrics: the router's counters since this start.
+      router: routing.router ? { stats: () => routing.router!.stats(), since: Date.now() } : null,
     },
     log,
     routing.v1,
@@ -143,6 +146,10 @@ export async function serveCommand(args: string[], platform: ServePlatform = {})
     },
   });
 
+  // The router's requests and failovers per hour, stored so /router has history across restarts.
+  const routerCounters = routing.router
+    ? startRouterCounters({ stats: () => routing.router!.stats(), store, log })
+    : null;
   await scheduler.start();
   alerts.start();
   if (openrouter) planner.check().catch((err) => log(`quota planner: ${(err as Error).message}`));
@@ -150,6 +157,7 @@ export async function serveCommand(args: string[], platform: ServePlatform = {})
   await server.finished;
   await scheduler.stop();
   await routing.router?.flush();
+  await routerCounters?.stop();
   await endpointStats?.stop();
   await alerts.stop();
   store.close();

@@ -23,7 +23,8 @@ export async function modelHistory(
   // result costs more than the query over hundreds of checks.
   const rs = await store.client.execute({
     sql: `SELECT json_group_array(json_array(checked_at, status, latency_ms, http_status, ttft_ms,
-        attempts, provider, error, skip_reason, run_id, fault) ORDER BY checked_at, id) AS data
+        attempts, provider, error, skip_reason, run_id, fault, source)
+        ORDER BY checked_at, id) AS data
       FROM (SELECT * FROM checks WHERE model_id = ? AND checked_at > ? AND checked_at <= ?
         ORDER BY checked_at DESC, id DESC ${limit === undefined ? "" : "LIMIT ?"})`,
     args: [
@@ -35,7 +36,7 @@ export async function modelHistory(
   });
   const rows = JSON.parse(String(rs.rows[0]?.data ?? "[]")) as unknown[][];
   return rows.map(
-    ([at, status, latency, http, ttft, attempts, provider, error, skip, run, fault]) => {
+    ([at, status, latency, http, ttft, attempts, provider, error, skip, run, fault, source]) => {
       const n = (v: unknown) => typeof v === "number" ? v : null;
       const s = (v: unknown) => typeof v === "string" ? v : null;
       // Written by insertCheck, which accepts only these values.
@@ -54,6 +55,7 @@ export async function modelHistory(
         skip_reason: s(skip) as SkipReason | null,
         run_id: n(run) ?? 0,
         fault: faultOrNull(fault),
+        source: source === "traffic" ? "traffic" : "probe",
       };
     },
   );
@@ -74,5 +76,6 @@ export function toHistoryPoint(c: CheckRow): HistoryPoint {
     skip_reason: c.skip_reason,
     run_id: c.run_id,
     fault: c.fault,
+    source: c.source,
   };
 }

@@ -150,6 +150,8 @@ export interface HistoryPoint {
   run_id: number;
   /** Who was at fault (model, upstream, shared_capacity, account, openrouter); null when ok. */
   fault: Fault | null;
+  /** `probe`: a scan measured it; `traffic`: a request routed through /v1 (lib/router). */
+  source: "probe" | "traffic";
 }
 
 /** One bar of the 90-day status strip. */

@@ -1,5 +1,6 @@
 import type { Store } from "../db/store.ts";
 import type { QuotaPlan } from "../planner/budget.ts";
+import type { RouterStats } from "../router/router.ts";
 import type { ScanControl } from "../scan/status.ts";
 
 /** Everything routes need; created once by the server, replaced by fakes in route tests. */
@@ -20,4 +21,13 @@ export interface AppDeps {
    * rendered again when it or the scanner's status changes (both read at most once a second).
    */
   dataVersion?: () => Promise<string>;
+  /** The router (/v1) as GET /api/router, /router and /metrics read it; unset or null: off. */
+  router?: RouterView | null;
+}
+
+/** What the views read of the router: its in-memory counters, and since when they count. */
+export interface RouterView {
+  stats(): RouterStats;
+  /** When the counters started (the server's start), epoch ms. */
+  since: number;
 }

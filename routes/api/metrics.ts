@@ -1,10 +1,12 @@
 /**
  * GET /metrics: Prometheus text (lib/metrics/collect.ts). Computed at most every
- * METRICS_TTL_MS per server, so a tight scrape interval costs the database nothing more.
+ * METRICS_TTL_MS per server, so a tight scrape interval costs the database nothing more; the
+ * router's counters (lib/metrics/router.ts) are added fresh to every scrape.
  */
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { collectMetrics } from "../../lib/metrics/collect.ts";
-import { PROMETHEUS_CONTENT_TYPE } from "../../lib/metrics/prometheus.ts";
+import { PROMETHEUS_CONTENT_TYPE, renderFamilies } from "../../lib/metrics/prometheus.ts";
+import { routerFamilies } from "../../lib/metrics/router.ts";
 import type { AppDeps } from "../../lib/web/deps.ts";
 
 export const METRICS_TTL_MS = 10_000;
@@ -45,6 +47,8 @@ export function metricRoutes(api: OpenAPIHono, deps: AppDeps): void {
     }
     c.header("Content-Type", PROMETHEUS_CONTENT_TYPE);
     c.header("Cache-Control", "no-store");
-    return c.body(cached!.text);
+    // The router's counters are in memory and cost nothing: always current, never cached.
+    const router = renderFamilies(routerFamilies(deps.router?.stats() ?? null));
+    return c.body(cached!.text + router);
   });
 }

@@ -25,6 +25,7 @@ import { exportRoutes } from "./export.ts";
 import { metricRoutes } from "./metrics.ts";
 import { openRouterStatsRoutes } from "./openrouter_stats.ts";
 import { recommendRoutes } from "./recommend.ts";
+import { routerRoutes } from "./router.ts";
 
 export { OPENAPI_INFO } from "./meta.ts";
 
@@ -58,6 +59,7 @@ export function createApi(deps: AppDeps): OpenAPIHono {
   badgeRoutes(api, deps); // /badge/*
   exportRoutes(api, deps);
   openRouterStatsRoutes(api, deps);
+  routerRoutes(api, deps); // /api/router: never cached (in-memory counters)
 
   // Last: whatever under /api/ no route above answered.
   api.all(

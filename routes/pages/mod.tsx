@@ -9,6 +9,7 @@ import { dashboardPage } from "./dashboard.tsx";
 import { modelPage } from "./model.tsx";
 import { notFoundPage } from "./not_found.tsx";
 import { runsPage } from "./runs.tsx";
+import { routerPage } from "./router.tsx";
 
 /** Paths that belong to the JSON API: never answered with an HTML page. */
 export function isApiPath(path: string): boolean {
@@ -20,6 +21,7 @@ export function createPages(deps: AppDeps): Hono {
   const app = new Hono();
   app.get("/", (c) => dashboardPage(c, deps));
   app.get("/runs", (c) => runsPage(c, deps));
+  app.get("/router", (c) => routerPage(c, deps));
   app.get("/models/*", (c) => modelPage(c, deps));
   app.all("*", async (c, next) => {
     if (isApiPath(c.req.path)) return await next();

@@ -30,6 +30,7 @@ function point(i: number, status: CheckStatus, latency: number | null): HistoryP
     skip_reason: null,
     run_id: i,
     fault: status === "ok" ? null : "model",
+    source: "probe",
   };
 }
 

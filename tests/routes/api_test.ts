@@ -359,6 +359,7 @@ Deno.test("GET /openapi.json: an OpenAPI 3 document of every endpoint, refs reso
     "/api/models/{model_id}/regions",
     "/api/openrouter-stats",
     "/api/recommend",
+    "/api/router",
     "/api/runs",
     "/api/scan",
     "/api/summary",

@@ -44,6 +44,10 @@ export const HistoryPointSchema = z.object({
     description: "Who was at fault: the model, its upstream provider, OpenRouter's shared free " +
       "capacity for it, the account's limits, or OpenRouter itself; null when ok.",
   }),
+  source: z.enum(["probe", "traffic"]).openapi({
+    description: "Who measured it: `probe`, a scan; `traffic`, a request routed through /v1 " +
+      "(measurements only: the prompt and the answer are never stored).",
+  }),
 }).openapi("HistoryPoint");
 
 agree<Same<z.infer<typeof HistoryPointSchema>, HistoryPoint>>();
