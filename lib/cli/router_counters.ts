@@ -1,5 +1,7 @@
 /**
- * Keeps the router's request-level counters across restarts: every `intervalMs` the growth of
+ * Keeps the router's request-level counters across restarts: every `intervalMs` (1 s: the
+ * stored hours, and so /router's chart, lag the live counters by at most that; an idle second
+ * writes nothing, a busy one one small upsert, never in a request's path) the growth of
  * its in-memory counters since the last write is added to the current UTC hour's row
  * (lib/db/router.ts router_hours). A failed write is retried with the next one, so nothing is
  * counted twice or lost while the process lives; a crash loses at most one interval.
@@ -39,7 +41,7 @@ export function startRouterCounters(opts: {
   };
   // One write at a time: a slow one is never overtaken by the next.
   const flush = () => (running = running.then(writeGrowth));
-  const timer = setInterval(flush, opts.intervalMs ?? 10_000);
+  const timer = setInterval(flush, opts.intervalMs ?? 1_000);
   return {
     flush,
     async stop() {
