@@ -144,6 +144,25 @@ export interface FakeModelSpec {
   router?: boolean;
   /** When the request has `tools`, an ok answer calls the first tool (`tool_calls`). */
   callsTools?: boolean;
+  /**
+   * How an "ok" attempt answers a capability check (a request with `tools`, a `json_schema`
+   * response format, or an image); unset kinds answer as usual. See FakeCapabilities.
+   */
+  capabilities?: FakeCapabilities;
+}
+
+/** Per-model answers to capability checks (lib/scan/capabilities/), streamed or not. */
+export interface FakeCapabilities {
+  /**
+   * `ok`: calls the first tool with `{"city": <the city the prompt names>}`; `prose`: answers
+   * in text; `broken_arguments`: arguments cut mid-JSON; `other_function`: calls `search_web`;
+   * `no_city`: `{"location": …}`.
+   */
+  tools?: "ok" | "prose" | "broken_arguments" | "other_function" | "no_city";
+  /** `ok`: `{"country":"France","capital":"Paris"}`; `prose`; `schema_mismatch` (capital 1). */
+  json?: "ok" | "prose" | "schema_mismatch";
+  /** `names_colour`: "Red."; `wrong`: "Blue." */
+  vision?: "names_colour" | "wrong";
 }
 
 /** One endpoint as OpenRouter's `PublicEndpoint` lists it; unset fields get typical values. */
@@ -1072,7 +1091,98 @@ export function startFakeOpenRouter(options: FakeOpenRouterOptions): Promise<Fak
     if (spec.delayMs && spec.delayMs > 0 && behavior !== "hang") {
       if (!await sleep(spec.delayMs, closing.signal)) return errorResponse(503, "server closing");
     }
+    if (behavior === "ok" && spec.capabilities) {
+      const answered = capabilityAnswer(ctx, spec.capabilities, b);
+      if (answered) return answered;
+    }
     return await behave(behavior, ctx);
+  }
+
+  // ---------------------------------------------------------------- capability checks
+
+  /** A capability check's answer as FakeCapabilities says; null when it is not one. */
+  function capabilityAnswer(
+    ctx: ChatCtx,
+    caps: FakeCapabilities,
+    b: Record<string, unknown>,
+  ): Response | null {
+    const tool = firstToolName(b.tools);
+    if (tool !== null && caps.tools) {
+      const city = /weather in ([A-Z][\p{L}-]+)/u.exec(ctx.prompt)?.[1] ?? "Paris";
+      switch (caps.tools) {
+        case "ok":
+          return toolCall(ctx, tool, JSON.stringify({ city }));
+        case "prose":
+          return answer(ctx, `It is sunny and 21 °C in ${city} today.`, "");
+        case "broken_arguments":
+          return toolCall(ctx, tool, `{"city": "${city}`);
+        case "other_function":
+          return toolCall(ctx, "search_web", JSON.stringify({ query: `weather ${city}` }));
+        case "no_city":
+          return toolCall(ctx, tool, JSON.stringify({ location: "somewhere" }));
+      }
+    }
+    const format = b.response_format as { type?: unknown } | undefined;
+    if (format?.type === "json_schema" && caps.json) {
+      switch (caps.json) {
+        case "ok":
+          return answer(ctx, JSON.stringify({ country: "France", capital: "Paris" }), "");
+        case "prose":
+          return answer(ctx, "The capital of France is Paris.", "");
+        case "schema_mismatch":
+          return answer(ctx, JSON.stringify({ country: "France", capital: 1 }), "");
+      }
+    }
+    if (hasImage(b.messages) && caps.vision) {
+      return answer(ctx, caps.vision === "names_colour" ? "Red." : "Blue.", "");
+    }
+    return null;
+  }
+
+  function hasImage(messages: unknown): boolean {
+    if (!Array.isArray(messages)) return false;
+    return messages.some((m) =>
+      Array.isArray((m as { content?: unknown })?.content) &&
+      (m as { content: unknown[] }).content.some((p) =>
+        (p as { type?: unknown })?.type === "image_url" &&
+        String((p as { image_url?: { url?: unknown } }).image_url?.url ?? "").startsWith(
+          "data:image/png;base64,",
+        )
+      )
+    );
+  }
+
+  /** A call of `name` with the raw `args` text, streamed in three fragments or whole. */
+  function toolCall(ctx: ChatCtx, name: string, args: string): Response {
+    const id = `call_${genCounter}`;
+    if (!ctx.stream) {
+      const body = completionJson(ctx, "", "", "tool_calls");
+      const choice = (body.choices as Record<string, unknown>[])[0];
+      (choice.message as Record<string, unknown>).content = null;
+      (choice.message as Record<string, unknown>).tool_calls = [
+        { id, type: "function", function: { name, arguments: args } },
+      ];
+      return json(200, body);
+    }
+    const third = Math.ceil(args.length / 3);
+    const events = [
+      chunk(ctx, {
+        role: "assistant",
+        content: null,
+        tool_calls: [{ index: 0, id, type: "function", function: { name, arguments: "" } }],
+      }, null),
+      ...[0, 1, 2].map((i) =>
+        chunk(ctx, {
+          tool_calls: [{
+            index: 0,
+            function: { arguments: args.slice(i * third, (i + 1) * third) },
+          }],
+        }, null)
+      ),
+      chunk(ctx, { role: "assistant", content: "" }, "tool_calls", { usage: usage(ctx, 9, 0) }),
+      "data: [DONE]\n\n",
+    ];
+    return sse(PROCESSING + events.join(""));
   }
 
   // ---------------------------------------------------------------- routing

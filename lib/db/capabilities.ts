@@ -287,9 +287,10 @@ export interface CapabilityCandidate {
 }
 
 /**
- * Which of the candidates are due: no attempt (conclusive or not) within `intervalMs` before
- * `now`. The attempts log is read, not the verdicts, so a check that keeps failing on the
- * account's limit waits its interval too. Keeps the candidates' order.
+ * Which of the candidates are due: no attempt within `intervalMs` before `now`. The attempts
+ * log is read, not the verdicts, so a model whose checks keep failing waits its interval too;
+ * attempts that failed on our account's limit or an OpenRouter outage do not count (the model
+ * was not asked: the next round asks again). Keeps the candidates' order.
  */
 export async function dueCapabilityChecks(
   client: Pick<Client, "execute">,
@@ -301,6 +302,7 @@ export async function dueCapabilityChecks(
   const rs = await client.execute({
     sql: `SELECT model_id, capability, MAX(checked_at) AS last FROM capability_checks
       WHERE checked_at > ? AND model_id IN (SELECT value FROM json_each(?))
+        AND (fault IS NULL OR fault NOT IN ('account', 'openrouter'))
       GROUP BY model_id, capability`,
     args: [now - intervalMs, JSON.stringify([...new Set(candidates.map((c) => c.model_id))])],
   });

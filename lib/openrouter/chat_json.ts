@@ -4,6 +4,7 @@
  */
 import { isRecord, parseErrorBody, parseOpenRouterError } from "./errors.ts";
 import { applyUsage, preview, reasoningLength } from "./chat_reply.ts";
+import { applyMessageToolCalls } from "./chat_tools.ts";
 import type { ChatReply } from "./types.ts";
 
 /**
@@ -53,6 +54,7 @@ export function applyJsonBody(reply: ChatReply, text: string): void {
     ? contentText(message.content)
     : (typeof choice.text === "string" ? choice.text : "");
   if (message) reply.reasoning_chars = reasoningLength(message);
+  if (message?.tool_calls !== undefined) applyMessageToolCalls(reply, message.tool_calls);
   if (typeof choice.finish_reason === "string" && choice.finish_reason !== "") {
     reply.finish_reason = choice.finish_reason;
   }

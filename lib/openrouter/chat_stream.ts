@@ -7,6 +7,7 @@ import { createParser } from "eventsource-parser";
 import { isRecord, parseOpenRouterError } from "./errors.ts";
 import { applyUsage, emptyReply, preview, reasoningLength } from "./chat_reply.ts";
 import { readWithin, stallMessage, stallWatch } from "./chat_stall.ts";
+import { applyToolCallDeltas } from "./chat_tools.ts";
 import type { ChatReply } from "./types.ts";
 
 /** A single SSE line longer than this is an attack or a bug, not a chat chunk. */
@@ -57,6 +58,7 @@ export function applyStreamData(reply: ChatReply, data: string, elapsed: () => n
       reply.text += content;
     }
     if (delta) reply.reasoning_chars += reasoningLength(delta);
+    if (delta?.tool_calls !== undefined) applyToolCallDeltas(reply, delta.tool_calls);
     if (typeof choice.finish_reason === "string" && choice.finish_reason !== "") {
       reply.finish_reason = choice.finish_reason;
     }

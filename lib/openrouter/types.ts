@@ -118,7 +118,24 @@ export interface ChatReply {
   streamed: boolean;
   /** A failure that ended the exchange: timeout, network error, unparseable body/stream. */
   failure: ChatFailure | null;
+  /**
+   * Tool calls of the answer (streamed `delta.tool_calls` fragments joined by index, or
+   * `message.tool_calls`); unset when the answer had none.
+   */
+  tool_calls?: ChatToolCall[];
 }
+
+/** One function call the model made; `arguments` is the raw text (untrusted, maybe not JSON). */
+export interface ChatToolCall {
+  id: string | null;
+  name: string;
+  arguments: string;
+}
+
+/** A part of a multimodal user message (OpenAI's shape, which OpenRouter accepts). */
+export type ChatContentPart =
+  | { type: "text"; text: string }
+  | { type: "image_url"; image_url: { url: string } };
 
 export interface ChatRequest {
   model: string;
@@ -126,4 +143,13 @@ export interface ChatRequest {
   max_tokens: number;
   reasoning?: { effort?: string; enabled?: boolean; exclude?: boolean };
   temperature?: number;
+  /** The user message's content as parts (an image beside the text); unset: `prompt`. */
+  content?: ChatContentPart[];
+  /** Function tools offered (OpenAI's `tools` array); capability checks only. */
+  tools?: Record<string, unknown>[];
+  tool_choice?: string | Record<string, unknown>;
+  /** `response_format`, e.g. a strict `json_schema`; capability checks only. */
+  response_format?: Record<string, unknown>;
+  /** false asks for a plain JSON answer; default true (a stream). */
+  stream?: boolean;
 }

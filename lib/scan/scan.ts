@@ -9,6 +9,12 @@ import { HEARTBEAT_MS } from "./liveness.ts";
 import { catalogLines } from "./catalog_lines.ts";
 import { createPacer, type Pacer } from "./pacer.ts";
 import { type ChatFn, probeModel, type ScanStop, skipped } from "./probe.ts";
+import {
+  type CapabilityRoundReport,
+  type CapabilityRoundSettings,
+  runCapabilityRound,
+} from "./capabilities/round.ts";
+import { observeReasoning } from "./capabilities/reasoning.ts";
 import { recentTrafficMeasurements } from "../db/router.ts";
 import {
   splitTrafficMeasured,
@@ -31,6 +37,8 @@ export interface ScanOutcome {
   results: CheckResult[];
   /** Selected models routed traffic measured recently: not probed, no check written. */
   traffic_measured: TrafficMeasurement[];
+  /** The capability round after the probes (lib/scan/capabilities/round.ts); null: none ran. */
+  capabilities?: CapabilityRoundReport | null;
 }
 
 export interface ScanSettings {
@@ -60,6 +68,8 @@ export interface ScanSettings {
   trafficFreshMinutes?: number;
   /** `scan --model ID …`: exactly these ids, each probed even if traffic measured it. */
   explicitModelIds?: readonly string[] | null;
+  /** A capability round after the health probes (scheduled, or `scan --capabilities`); unset: none. */
+  capabilities?: CapabilityRoundSettings | null;
 }
 
 export interface ScanProgress {
@@ -154,6 +164,7 @@ export async function runScan(settings: ScanSettings, deps: ScanDeps): Promise<S
     incident: end.incident ?? null,
     results,
     traffic_measured: trafficMeasured,
+    capabilities: end.capabilities ?? null,
   };
 }
 
@@ -161,6 +172,7 @@ interface RunEnd {
   status: ScanStatus;
   error: string | null;
   incident?: string | null;
+  capabilities?: CapabilityRoundReport | null;
 }
 
 async function scanModels(
@@ -284,8 +296,12 @@ async function scanModels(
     deps.onProgress?.({ ...progress });
   };
 
+  const reasoningSeen = new Set<string>();
   const ctx = {
-    chat: openrouter.chat,
+    // Reasoning in a probe's answer is a verified capability, at no extra request.
+    chat: settings.capabilities
+      ? observeReasoning(openrouter.chat, reasoningSeen)
+      : openrouter.chat,
     pacer,
     clock,
     random: deps.random ?? Math.random,
@@ -320,11 +336,25 @@ async function scanModels(
   if (crash) throw crash.reason;
 
   const incident = await recordIncident(runId, results, store, log);
+  // Capabilities after the health probes, from what the quota has left; not after a stop.
+  const capabilities = settings.capabilities && !signal.aborted && !stop.reason
+    ? await runCapabilityRound(
+      {
+        models: selected,
+        failedProbes: new Set(results.filter((r) => r.status !== "ok").map((r) => r.model_id)),
+        reasoningSeen,
+        runId,
+      },
+      settings.capabilities,
+      // Its own stop: the quota running out during the round does not change the run's status.
+      { ...ctx, store, stop: { reason: null, detail: null } },
+    )
+    : null;
   if (signal.aborted) {
     return { status: "aborted", error: "stopped before every model was checked", incident };
   }
   if (key && stop.reason !== "auth" && stop.reason !== "payment") await readKeyAfter(readKey, log);
-  return { status: statusFor(stop.reason), error: stop.detail, incident };
+  return { status: statusFor(stop.reason), error: stop.detail, incident, capabilities };
 }
 
 /** Most models failing alike at once: those checks become OpenRouter's fault, the run says so. */
