@@ -46,6 +46,11 @@ export function QuotaCard({ plan, now }: { plan: QuotaPlan; now: number }) {
         <Fact term="Daily budget">
           {formatCount(plan.daily_budget)}{" "}
           requests ({plan.quota.source === "key" ? "GET /key" : TIER_TEXT[plan.tier]})
+          {plan.reserve + plan.kept_for_traffic > 0 && (
+            <span class="block text-slate-500 dark:text-slate-400" data-probe-budget>
+              probes may spend {formatCount(plan.probe_budget)}: {keptBackShort(plan)}
+            </span>
+          )}
         </Fact>
         <Fact term="The schedule sends">
           {formatCount(plan.requests_per_day_min)}–{formatCount(plan.requests_per_day_max)} a day
@@ -74,6 +79,16 @@ export function QuotaCard({ plan, now }: { plan: QuotaPlan; now: number }) {
       )}
     </div>
   );
+}
+
+/** "13 kept for routed traffic, 2 for your own apps". */
+function keptBackShort(plan: QuotaPlan): string {
+  return [
+    plan.kept_for_traffic > 0
+      ? `${formatCount(plan.kept_for_traffic)} kept for routed traffic`
+      : "",
+    plan.reserve > 0 ? `${formatCount(plan.reserve)} for your own apps` : "",
+  ].filter((x) => x !== "").join(", ");
 }
 
 function Fact({ term, children }: { term: string; children: ComponentChildren }) {

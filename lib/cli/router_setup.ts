@@ -24,6 +24,9 @@ export function routingOf(config: Config, store: Store, log: (m: string) => void
     delayMs: config.requestDelaySeconds * 1000,
     clock: systemClock,
   });
+  // What probes leave unspent is known before the first scan (each scan sets it again).
+  shared.quota.setReserve(config.quotaReserve);
+  shared.quota.setTrafficShare(config.routerToken ? config.routerTrafficShare : 0);
   const pacers = prioritize(shared);
   const router = config.routerToken
     ? createRouter({

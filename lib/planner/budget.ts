@@ -4,9 +4,23 @@
  *
  * OpenRouter counts every request to a free model against the daily quota, failed ones too:
  * a scan of N models sends at least N requests and at most N × (1 + retries).
+ *
+ * Probes do not get the whole quota. They leave unspent, each UTC day:
+ * - OPENROUTER_SCOUT_QUOTA_RESERVE requests, for the user's own apps;
+ * - with the router on (OPENROUTER_SCOUT_ROUTER_TOKEN), ceil(OPENROUTER_SCOUT_ROUTER_TRAFFIC_SHARE
+ *   × the daily limit) requests for routed traffic (default share 0.25: 13 of 50, 250 of 1000).
+ * So a probe is refused once the requests left reach reserve + ceil(share × limit) (the pacer,
+ * lib/scan/quota.ts `left`), and the plan's `probe_budget` is limit − both. Routed traffic
+ * itself may spend everything, the reserve and its share included: it is the user's own use.
  */
 import type { KeyInfo } from "../openrouter/types.ts";
-import { nextUtcMidnight, type QuotaSnapshot } from "../scan/quota.ts";
+import {
+  type KeptBack,
+  keptBackOf,
+  keptBackText,
+  nextUtcMidnight,
+  type QuotaSnapshot,
+} from "../scan/quota.ts";
 import { nextCronRun, type Timing } from "../config/timing.ts";
 
 const DAY_MS = 86_400_000;
@@ -51,6 +65,12 @@ export interface QuotaPlan {
   tier: Tier;
   /** Free-model requests a day (the account's quota). */
   daily_budget: number;
+  /** OPENROUTER_SCOUT_QUOTA_RESERVE: left each day to the user's own apps. */
+  reserve: number;
+  /** ceil(OPENROUTER_SCOUT_ROUTER_TRAFFIC_SHARE × daily_budget) with the router on, else 0. */
+  kept_for_traffic: number;
+  /** What probes may spend a day: daily_budget − reserve − kept_for_traffic (at least 0). */
+  probe_budget: number;
   /** How checks are scheduled: a full scan per interval, or spread over the day. */
   mode: "burst" | "spread";
   scans_per_day: number;
@@ -60,16 +80,16 @@ export interface QuotaPlan {
   /** Requests a day when every check needs one attempt, and when every one needs all retries. */
   requests_per_day_min: number;
   requests_per_day_max: number;
-  /** daily_budget − requests_per_day_min (negative when over). */
+  /** probe_budget − requests_per_day_min (negative when over). */
   headroom: number;
   /**
-   * `ok`: fits even with every retry; `tight`: fits only if few checks need retries; `over`:
-   * the schedule alone exceeds the quota (scans will end early, `quota_exhausted`).
+   * Against probe_budget. `ok`: fits even with every retry; `tight`: fits only if few checks need
+   * retries; `over`: the schedule alone exceeds it (scans will end early, `quota_exhausted`).
    */
   status: QuotaStatus;
-  /** The shortest interval (hours) at which a full scan fits the budget; null when none does. */
+  /** The shortest interval (hours) at which a full scan fits probe_budget; null when none does. */
   min_interval_hours: number | null;
-  /** The most models a full scan could check at the current schedule within the budget. */
+  /** The most models a full scan could check at the current schedule within probe_budget. */
   max_models_at_schedule: number;
   /** Requests Scouter sent to free models since 00:00 UTC today (attempts, retries included). */
   spent_today: number | null;
@@ -93,6 +113,10 @@ export interface PlanInputs {
   spentToday?: number | null;
   /** The day's count from GET /key (lib/scan/quota.ts); unset or null: estimated. */
   quota?: QuotaSnapshot | null;
+  /** OPENROUTER_SCOUT_QUOTA_RESERVE; unset: 0. */
+  reserve?: number;
+  /** The share kept for routed traffic (0 with the router off); unset: 0. */
+  trafficShare?: number;
 }
 
 /** The tier's guess when GET /key does not report the day's count. */
@@ -111,7 +135,8 @@ export function estimatedQuota(tier: Tier, spentToday: number, now: number): Quo
 export function planQuota(p: PlanInputs): QuotaPlan {
   const tier = tierOf(p.key);
   const quota = p.quota ?? estimatedQuota(tier, p.spentToday ?? 0, p.now);
-  const budget = quota.limit;
+  const kept = keptBackOf(quota.limit, Math.max(0, p.reserve ?? 0), p.trafficShare ?? 0);
+  const budget = Math.max(0, quota.limit - kept.reserve - kept.traffic);
   const spread = p.spreadChecksPerDay != null;
   const scans = scansPerDay(p.timing, p.now);
   const models = Math.max(0, p.modelsPerScan);
@@ -126,7 +151,10 @@ export function planQuota(p: PlanInputs): QuotaPlan {
   const maxModels = scans > 0 ? Math.floor(budget / scans) : budget;
   return {
     tier,
-    daily_budget: budget,
+    daily_budget: quota.limit,
+    reserve: kept.reserve,
+    kept_for_traffic: kept.traffic,
+    probe_budget: budget,
     mode: spread ? "spread" : "burst",
     scans_per_day: Math.round(scans * 100) / 100,
     models_per_scan: models,
@@ -139,14 +167,15 @@ export function planQuota(p: PlanInputs): QuotaPlan {
     max_models_at_schedule: maxModels,
     spent_today: p.spentToday ?? null,
     warning: status === "over"
-      ? overWarning(budget, tier, perDayMin, models, maxModels, minInterval)
+      ? overWarning(quota.limit, kept, tier, perDayMin, models, maxModels, minInterval)
       : null,
     quota,
   };
 }
 
 function overWarning(
-  budget: number,
+  limit: number,
+  kept: KeptBack,
   tier: Tier,
   perDay: number,
   models: number,
@@ -157,8 +186,14 @@ function overWarning(
     maxModels > 0 ? `check at most ${maxModels} models (OPENROUTER_SCOUT_MAX_MODELS)` : null,
     minInterval !== null ? `scan every ${minInterval} h or less often` : null,
     "set OPENROUTER_SCOUT_SPREAD_CHECKS=true",
+    kept.traffic > 0 ? "lower OPENROUTER_SCOUT_ROUTER_TRAFFIC_SHARE" : null,
     tier !== "credits" ? "or buy 10 credits (1000 requests a day)" : null,
   ].filter((x): x is string => x !== null);
-  return `The schedule sends about ${perDay} requests a day (${models} models a scan) but the ` +
-    `daily free quota is ${budget}: scans will stop early. To fit, ${fixes.join(", ")}.`;
+  const held = kept.reserve + kept.traffic;
+  const quota = held > 0
+    ? `probes may spend ${limit - held} of the daily free quota of ${limit} ` +
+      `(${keptBackText(kept)})`
+    : `the daily free quota is ${limit}`;
+  return `The schedule sends about ${perDay} requests a day (${models} models a scan) but ` +
+    `${quota}: scans will stop early. To fit, ${fixes.join(", ")}.`;
 }

@@ -9,7 +9,7 @@ import { num } from "../db/values.ts";
 import { filterModels } from "../openrouter/catalog.ts";
 import type { KeyInfo } from "../openrouter/types.ts";
 import type { ScanSettings } from "../scan/scan.ts";
-import type { QuotaLedger } from "../scan/quota.ts";
+import { keptBackOf, type QuotaLedger } from "../scan/quota.ts";
 import type { Timing } from "../config/timing.ts";
 import { modelSummaries } from "../stats/mod.ts";
 import { dailyBudgetOf, planQuota, type QuotaPlan, scansPerDay, tierOf } from "./budget.ts";
@@ -120,9 +120,12 @@ export function createQuotaPlanner(o: QuotaPlannerOptions): QuotaPlanner {
 
   function spreadPlanOf(models: { id: string; unstable: boolean }[]): SpreadPlan {
     const t = now();
+    const limit = o.quota?.snapshot(t)?.limit ?? dailyBudgetOf(tierOf(key));
+    const kept = keptBackOf(limit, o.settings.quotaReserve ?? 0, o.settings.trafficShare ?? 0);
     return planSpread({
       models,
-      dailyBudget: o.quota?.snapshot(t)?.limit ?? dailyBudgetOf(tierOf(key)),
+      // Spread within what probes may spend: the reserve and routed traffic's share left out.
+      dailyBudget: Math.max(0, limit - kept.reserve - kept.traffic),
       scansPerDay: scansPerDay(o.timing, t),
       day: Math.floor(t / DAY_MS),
     });
@@ -141,6 +144,8 @@ export function createQuotaPlanner(o: QuotaPlannerOptions): QuotaPlanner {
       spreadChecksPerDay: spread?.total_checks ?? null,
       spentToday: spent,
       quota: o.quota?.snapshot(now()) ?? null,
+      reserve: o.settings.quotaReserve ?? 0,
+      trafficShare: o.settings.trafficShare ?? 0,
     });
   }
 
@@ -153,7 +158,9 @@ export function createQuotaPlanner(o: QuotaPlannerOptions): QuotaPlanner {
       const source = p.quota.source === "key"
         ? `GET /key: ${p.quota.remaining} left today`
         : TIER_TEXT[p.tier];
+      const held = p.reserve + p.kept_for_traffic;
       const line = `daily free-model quota: ${p.daily_budget} requests (${source}); ` +
+        (held > 0 ? `probes may spend ${p.probe_budget} (${held} kept back); ` : "") +
         `the schedule sends ${p.requests_per_day_min}–${p.requests_per_day_max} a day` +
         (p.mode === "spread"
           ? " (spread over the day)"

@@ -8,6 +8,7 @@ import type { Clock } from "./clock.ts";
 import { HEARTBEAT_MS } from "./liveness.ts";
 import { catalogLines } from "./catalog_lines.ts";
 import { createPacer, type Pacer } from "./pacer.ts";
+import { keptBackOf, keptBackText } from "./quota.ts";
 import { type ChatFn, probeModel, type ScanStop, skipped } from "./probe.ts";
 import {
   type CapabilityRoundReport,
@@ -433,10 +434,11 @@ function logBudget(
   const sends = `this scan sends ${models} to ${models * (1 + settings.maxRetries)}`;
   const q = key.free_model_daily_requests;
   if (q && left !== null) {
-    const reserve = settings.quotaReserve ?? 0;
+    const kept = keptBackOf(q.limit, settings.quotaReserve ?? 0, settings.trafficShare ?? 0);
+    const why = keptBackText(kept);
     log(
       `daily free-model quota: ${q.remaining} of ${q.limit} requests left today (GET /key)` +
-        (reserve > 0 ? `, ${reserve} kept back` : "") + `; ${sends}`,
+        (why ? `, ${kept.reserve + kept.traffic} kept back: ${why}` : "") + `; ${sends}`,
     );
     if (models > left) {
       log(`warning: only ${left} requests may be sent; the models beyond are skipped (quota)`);
