@@ -35,7 +35,8 @@ export function Shell({ current, toggle = true, children }: ShellProps) {
         <div class="mx-auto flex max-w-7xl items-center gap-x-3 px-4 py-3 sm:gap-x-6">
           <a href="/" class="flex items-center gap-2 text-lg font-semibold tracking-tight">
             <Logo />
-            Scouter
+            {/* The name only from 420 px: at phone width it and four links overflow. */}
+            <span class="sr-only min-[420px]:not-sr-only">Scouter</span>
           </a>
           <nav aria-label="Main" class="flex items-center gap-0.5 text-sm sm:gap-1">
             {NAV.map((item) => (

@@ -151,7 +151,7 @@ Deno.test({
         // At phone width nothing spills: the page does not scroll sideways, and no text runs
         // out of its box (long ids and env var names wrap; the table scrolls in its frame).
         f.scanner.set(OFF);
-        for (const path of ["/", "/runs", "/models/vendor-1/model-1:free?range=90d"]) {
+        for (const path of ["/", "/runs", "/router", "/models/vendor-1/model-1:free?range=90d"]) {
           await page.goto(`${base}${path}`);
           await page.waitForSelector("[data-island][data-hydrated]");
           const spill = await page.evaluate(() => {
