@@ -14,6 +14,8 @@ import { runScan, type ScanOutcome } from "../scan/scan.ts";
 import { scanSettingsOf } from "../scan/settings.ts";
 import { checkLine, formatDuration, progressLine } from "./progress.ts";
 import { endpointStatsJobOf } from "./endpoint_stats_job.ts";
+import { onDemandCapabilities } from "./capability_setup.ts";
+import { capabilitiesJson } from "./capability_report.ts";
 import type { EndpointStatsJob } from "../scan/endpoint_stats.ts";
 
 export const SCAN_USAGE = `Usage: deno task scan [flags]
@@ -34,6 +36,8 @@ Checks every free OpenRouter model once (or --repeat-count times) and stores the
   --repeat-count N                run N scans (default 1)
   --repeat-interval-minutes M     wait M minutes between scans (default 0)
   --fail-if-none-ok               exit 3 when no model answered correctly
+  --capabilities                  after the health probes, check every capability the catalog
+                                  claims (tools, JSON, vision) now, whatever the interval
   --json                          print the result as JSON on stdout; logs go to stderr
   --allow-concurrent              scan even while another scan runs on this database
                                   (by default a second scan exits 1)
@@ -126,6 +130,7 @@ export async function scanCommand(args: string[]): Promise<number> {
     const settings = {
       ...scanSettingsOf(config),
       explicitModelIds: flags.models.length > 0 ? flags.models : null,
+      capabilities: flags.capabilities ? onDemandCapabilities(config) : null,
     };
     for (let i = 0; i < config.repeatCount && !controller.signal.aborted; i++) {
       if (i > 0 && config.repeatIntervalMinutes > 0) {
@@ -232,6 +237,7 @@ function report(outcome: ScanOutcome, json: boolean, secrets: (string | null)[])
         error: r.error,
         skip_reason: r.skip_reason,
         fault: r.fault ?? null,
+        ...capabilitiesJson.of(outcome, r.model_id),
       })),
       // Not probed: routed traffic measured them recently (their traffic check stands).
       traffic_measured: outcome.traffic_measured.map((m) => ({
@@ -240,7 +246,9 @@ function report(outcome: ScanOutcome, json: boolean, secrets: (string | null)[])
         status: m.status,
       })),
     };
-    console.log(redact(JSON.stringify(payload), secrets));
+    console.log(
+      redact(JSON.stringify({ ...payload, ...capabilitiesJson.round(outcome) }), secrets),
+    );
     return;
   }
   const lines = outcome.results.map((r) => printable(checkLine(r)));

@@ -15,6 +15,7 @@ import { createApp } from "../../routes/app.ts";
 import { loadAssets } from "../web/manifest.ts";
 import { readDataVersion } from "../db/data_version.ts";
 import { routingOf } from "./router_setup.ts";
+import { scheduledCapabilities } from "./capability_setup.ts";
 import { startRouterCounters } from "./router_counters.ts";
 
 export const SERVE_USAGE =
@@ -97,7 +98,11 @@ export async function serveCommand(args: string[], platform: ServePlatform = {})
       );
     },
     spread: config.spreadChecks ? { turn: () => planner.spreadTurn() } : null,
-    settings: scanSettingsOf(config),
+    // Capability checks after each scheduled scan, from what the health probes leave.
+    settings: {
+      ...scanSettingsOf(config),
+      capabilities: scheduledCapabilities(config, planner, routing.probesPacer.quota),
+    },
     timing: timingOf(config),
     retentionDays: config.retentionDays,
     scanOnStart: platform.scanOnStart ?? config.scanOnStart,

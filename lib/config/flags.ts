@@ -19,6 +19,8 @@ export interface ParsedFlags {
   allowConcurrent: boolean;
   /** `scan --model ID [ID …]`: exactly these models, each probed; empty when not given. */
   models: string[];
+  /** `scan --capabilities`: after the health probes, every claimed capability checked now. */
+  capabilities: boolean;
 }
 
 const COMMON: Record<string, FlagSpec> = {
@@ -44,6 +46,7 @@ export const SCAN_FLAGS: Record<string, FlagSpec> = {
   json: { type: "boolean" },
   "allow-concurrent": { type: "boolean" },
   model: { type: "string", multiple: true },
+  capabilities: { type: "boolean" },
 };
 
 export const SERVE_FLAGS: Record<string, FlagSpec> = {
@@ -89,6 +92,7 @@ export function parseFlags(args: string[], specs: Record<string, FlagSpec>): Par
     help: parsed.values.help === true,
     allowConcurrent: parsed.values["allow-concurrent"] === true,
     models: modelIdsOf(parsed.values.model),
+    capabilities: parsed.values.capabilities === true,
   };
 }
 

@@ -256,6 +256,15 @@ export const SETTINGS = {
     default: 1,
     schema: decimal(0, 24 * 365),
   }),
+  /**
+   * Hours between two capability checks (tools, JSON, vision) of one model; 0 turns the
+   * scheduled rounds off (`scan --capabilities` still runs one).
+   */
+  capabilityIntervalHours: setting({
+    env: "OPENROUTER_SCOUT_CAPABILITY_INTERVAL_HOURS",
+    default: 24,
+    schema: decimal(0, 24 * 365),
+  }),
   spreadChecks: setting({
     env: "OPENROUTER_SCOUT_SPREAD_CHECKS",
     default: false,
