@@ -248,3 +248,37 @@ Deno.test("GET /openapi.json documents /api/router", async () => {
   const doc = await json<{ paths: Record<string, unknown> }>(await f.get("/openapi.json"));
   assert.ok(doc.paths["/api/router"], "documented");
 });
+
+Deno.test("with the response cache on, /api/router and /router are never kept: counters move without the data version", async () => {
+  await using f = await feature(null);
+  let requests = 1;
+  const app = createApp({
+    ...f.deps,
+    dataVersion: () => Promise.resolve("unchanged"),
+    router: {
+      since: Date.now(),
+      stats: () => ({
+        requests,
+        answered: requests,
+        failovers: 0,
+        account_limit_waits: 0,
+        account_limit_refusals: 0,
+        per_model: {},
+        last_decisions: [],
+      }),
+    },
+  }, () => {});
+  const get = (path: string) => app.request(`http://scouter.test${path}`);
+  assert.equal((await json<RouterReport>(await get("/api/router"))).requests, 1);
+  requests = 2;
+  const res = await get("/api/router");
+  assert.equal(res.headers.get("etag"), null);
+  assert.equal(res.headers.get("cache-control"), "no-store");
+  assert.equal((await json<RouterReport>(res)).requests, 2);
+  requests = 3;
+  assert.match(await (await get("/router")).text(), /Requests<\/h2><p[^>]*>3</);
+  requests = 4;
+  const page = await get("/router");
+  assert.equal(page.headers.get("cache-control"), "no-cache");
+  assert.match(await page.text(), /Requests<\/h2><p[^>]*>4</);
+});
