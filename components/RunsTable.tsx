@@ -54,7 +54,14 @@ export function RunsTable({ runs, now }: { runs: RunSummary[]; now: number }) {
               <td class={TD}>
                 <RunStatusBadge status={r.status} />
               </td>
-              <td class={NUM}>{r.total_models ?? "—"}</td>
+              <td class={NUM}>
+                {r.total_models ?? "—"}
+                {r.traffic_measured > 0 && (
+                  <div class="text-xs text-slate-500 dark:text-slate-400" data-traffic-measured>
+                    +{r.traffic_measured} measured by routed traffic, not probed
+                  </div>
+                )}
+              </td>
               <td class={`${NUM} text-emerald-700 dark:text-emerald-400`}>{r.ok_count}</td>
               <td class={`${NUM} ${r.failed_count ? "text-red-700 dark:text-red-400" : ""}`}>
                 {r.failed_count}

@@ -13,7 +13,7 @@ export async function recentRuns(store: Store, limit: number): Promise<RunSummar
 export async function lastFinishedRun(store: Store): Promise<RunSummary | null> {
   const rs = await store.client.execute(
     `SELECT id, started_at, finished_at, status, "trigger", total_models, ok_count, failed_count,
-      skipped_count, error, pid, host, heartbeat_at
+      skipped_count, error, pid, host, heartbeat_at, incident, traffic_measured
     FROM runs WHERE status <> 'running' ORDER BY started_at DESC, id DESC LIMIT 1`,
   );
   return rs.rows.length ? toRunSummary(toRunRow(rs.rows[0])) : null;
@@ -33,5 +33,6 @@ export function toRunSummary(r: RunRow): RunSummary {
     skipped_count: r.skipped_count,
     error: r.error,
     incident: r.incident,
+    traffic_measured: r.traffic_measured,
   };
 }

@@ -230,4 +230,6 @@ export interface RunSummary {
   error: string | null;
   /** Most models failing alike at once: an OpenRouter incident, in one sentence; else null. */
   incident: string | null;
+  /** Selected models not probed: routed traffic measured them recently (no check written). */
+  traffic_measured: number;
 }

@@ -54,6 +54,7 @@ const LAST_RUN = toLastRunView({
   skipped_count: 10,
   error: null,
   incident: null,
+  traffic_measured: 0,
 });
 
 Deno.test("the last-scan card: when, how it ended, its counts spaced as words", () => {

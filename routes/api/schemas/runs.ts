@@ -25,6 +25,10 @@ export const RunSummarySchema = z.object({
     description: "Most models of the run failing alike at once (the same 5xx or 401): an " +
       "OpenRouter incident, not every model down; those checks have fault `openrouter`.",
   }),
+  traffic_measured: z.number().int().openapi({
+    description: "Selected models not probed because routed traffic (/v1) measured them in the " +
+      "last OPENROUTER_SCOUT_TRAFFIC_FRESH_MINUTES; their traffic checks stand, no check is written.",
+  }),
 }).openapi("Run");
 
 agree<Same<z.infer<typeof RunSummarySchema>, RunSummary>>();
