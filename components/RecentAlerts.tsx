@@ -9,6 +9,7 @@ const TONE: Record<AlertEvent["kind"], string> = {
   model_added: "text-sky-700 dark:text-sky-400",
   model_removed: "text-slate-600 dark:text-slate-400",
   model_expiring: "text-amber-700 dark:text-amber-400",
+  capability_lost: "text-fuchsia-700 dark:text-fuchsia-400",
 };
 
 const LABEL: Record<AlertEvent["kind"], string> = {
@@ -17,6 +18,7 @@ const LABEL: Record<AlertEvent["kind"], string> = {
   model_added: "new",
   model_removed: "gone",
   model_expiring: "expiring",
+  capability_lost: "capability lost",
 };
 
 export function RecentAlerts({ events, now }: { events: AlertEvent[]; now: number }) {

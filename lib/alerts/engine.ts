@@ -83,8 +83,10 @@ async function buildPass(
     {
       // `first` marks the initial population of the catalog (the first sync ever): those
       // models are not news.
-      sql: `SELECT e.id, e.model_id, e.kind, e.at, e.run_id,
-          e.at = (SELECT MIN(at) FROM catalog_events) AS first
+      sql: `SELECT e.id, e.model_id, e.kind, e.at, e.run_id, e.detail,
+          e.at = (SELECT MIN(at) FROM catalog_events) AS first,
+          (SELECT c.detail FROM model_capabilities c
+            WHERE c.model_id = e.model_id AND c.capability = e.detail) AS capability_detail
         FROM catalog_events e WHERE e.id > ? ORDER BY e.id`,
       args: [withCatalog ? catalogCursor : Number.MAX_SAFE_INTEGER],
     },
@@ -185,7 +187,19 @@ async function buildPass(
       run_id: numOrNull(r.run_id),
       dedupe_key: `catalog:${num(r.id)}`,
     };
-    if (kind === "removed") {
+    if (kind === "capability_lost") {
+      // Verified before, failed now (lib/db/capabilities.ts wrote the event with the verdict).
+      const capability = strOrNull(r.detail) ?? "a capability";
+      const detail = strOrNull(r.capability_detail);
+      events.push({
+        ...base,
+        kind: "capability_lost",
+        title: `${name} fails its ${capability} check`,
+        message: `${id} passed its ${capability} check before; the latest one failed` +
+          (detail ? `: ${detail}.` : ".") + " The catalog still claims it.",
+        details: { model_name: name, capability, capability_detail: detail },
+      });
+    } else if (kind === "removed") {
       events.push({
         ...base,
         kind: "model_removed",

@@ -18,6 +18,7 @@ const COLOR: Record<AlertKind, number> = {
   model_added: 0x0284c7,
   model_removed: 0x64748b,
   model_expiring: 0xd97706,
+  capability_lost: 0xc026d3,
 };
 
 const NTFY_TAGS: Record<AlertKind, string> = {
@@ -26,6 +27,7 @@ const NTFY_TAGS: Record<AlertKind, string> = {
   model_added: "new",
   model_removed: "wastebasket",
   model_expiring: "hourglass",
+  capability_lost: "wrench",
 };
 
 /** The event as the generic JSON format sends it (also the shape of GET /api/events). */

@@ -6,6 +6,7 @@ export const ALERT_KINDS = [
   "model_added",
   "model_removed",
   "model_expiring",
+  "capability_lost",
 ] as const;
 
 /**
@@ -13,7 +14,10 @@ export const ALERT_KINDS = [
  * - `model_recovered`: a model that was down answered M checks in a row (…_RECOVER_AFTER);
  * - `model_added`: a new free model in the catalog (or one that came back);
  * - `model_removed`: a free model left the catalog;
- * - `model_expiring`: a free model's `expiration_date` is within …_EXPIRY_DAYS.
+ * - `model_expiring`: a free model's `expiration_date` is within …_EXPIRY_DAYS;
+ * - `capability_lost`: a capability the catalog claims (tools, json, vision) was verified before
+ *   and its latest check failed (a `capability_lost` catalog event; lib/scan/capabilities/).
+ *   A capability gained is a catalog event, not an alert.
  */
 export type AlertKind = typeof ALERT_KINDS[number];
 
@@ -45,6 +49,9 @@ export interface AlertDetails {
   days_left?: number;
   /** model_added: it had been in the catalog before. */
   returned?: boolean;
+  /** capability_lost: the capability, and the failed check's short detail. */
+  capability?: string;
+  capability_detail?: string | null;
 }
 
 /** A model's place in the up/down state machine (lib/alerts/state.ts), as stored. */
