@@ -69,7 +69,7 @@ export interface ScanSettings {
   trafficFreshMinutes?: number;
   /** `scan --model ID …`: exactly these ids, each probed even if traffic measured it. */
   explicitModelIds?: readonly string[] | null;
-  /** A capability round after the health probes (scheduled, or `scan --capabilities`); unset: none. */
+  /** A capability round after the health probes (scheduled, `scan --capabilities`); unset: none. */
   capabilities?: CapabilityRoundSettings | null;
 }
 

@@ -4,8 +4,8 @@
  * the verdict stored (lib/db/capabilities.ts); reasoning seen by the probes is recorded for
  * free (reasoning.ts).
  *
- * - at most one check per model × capability per interval (OPENROUTER_SCOUT_CAPABILITY_INTERVAL_HOURS),
- *   unless forced (`scan --capabilities`);
+ * - at most one check per model × capability per interval
+ *   (OPENROUTER_SCOUT_CAPABILITY_INTERVAL_HOURS), unless forced (`scan --capabilities`);
  * - every request goes through the scan's pacer (quota, reserve, per-minute limits) and, when
  *   the planner gives an allowance, never more than what the day has left after the health
  *   probes still planned (lib/planner/capability_budget.ts): the rest waits;
