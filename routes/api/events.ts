@@ -70,7 +70,8 @@ export const eventsRoute = createRoute({
   description: "model_down (N failed checks in a row, OPENROUTER_SCOUT_ALERT_DOWN_AFTER), " +
     "model_recovered (M good checks after being down), model_added (new in the free catalog, " +
     "or back), model_removed, model_expiring (expiration_date within " +
-    "OPENROUTER_SCOUT_ALERT_EXPIRY_DAYS). One event per state change.",
+    "OPENROUTER_SCOUT_ALERT_EXPIRY_DAYS), capability_lost (a capability verified before failed " +
+    "its latest check; details.capability). One event per state change.",
   request: { query: EventsQuery },
   responses: {
     200: jsonResponse(AlertEventSchema.array(), "The events."),
