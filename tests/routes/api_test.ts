@@ -288,6 +288,7 @@ Deno.test("GET /api/runs: newest first, ISO times, limit", async () => {
     "skipped_count",
     "error",
     "incident",
+    "traffic_measured",
   ]);
   assert.match(runs[0].started_at as string, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
   assert.equal(runs[0].status, "completed");
