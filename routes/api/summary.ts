@@ -35,7 +35,9 @@ export function summaryRoutes(api: OpenAPIHono, deps: AppDeps): void {
       ...fleet,
       scanning: toScanningView(scanning),
       last_run: lastRun,
-      quota: plan?.quota ?? null,
+      quota: plan
+        ? { ...plan.quota, kept_back: { reserve: plan.reserve, traffic: plan.kept_for_traffic } }
+        : null,
       definitions: HEALTH_DEFINITIONS,
     }, 200);
   });

@@ -115,10 +115,13 @@ Deno.test("GET /api/summary's quota and the scouter_quota_* gauges", async () =>
       resets_at: "2026-11-28T00:00:00.000Z",
       source: "key",
     },
+    reserve: 2,
+    trafficShare: 0.25,
   });
   await using f = await feature(null, { quota: plan });
   const body = await json<{ quota: unknown }>(await f.get("/api/summary"));
-  assert.deepEqual(body.quota, plan.quota);
+  // What probes leave unspent: the reserve and ceil(0.25 × 50) for routed traffic.
+  assert.deepEqual(body.quota, { ...plan.quota, kept_back: { reserve: 2, traffic: 13 } });
   const metrics = parsePrometheus(await (await f.get("/metrics")).text());
   assert.equal(valueOf(metrics, "scouter_quota_remaining", { source: "key" }), 38);
   assert.equal(valueOf(metrics, "scouter_quota_limit"), 50);

@@ -26,6 +26,16 @@ export const QuotaSchema = z.object({
     description: "`key`: GET /key's count plus this server's requests since it was read; " +
       "`estimate`: the tier's guess (50, or 1000 with credits) less what Scouter sent today.",
   }),
+  kept_back: z.object({
+    reserve: z.number().int().openapi({ description: "OPENROUTER_SCOUT_QUOTA_RESERVE." }),
+    traffic: z.number().int().openapi({
+      description:
+        "ceil(OPENROUTER_SCOUT_ROUTER_TRAFFIC_SHARE × limit) with the router on, else 0.",
+    }),
+  }).openapi({
+    description: "Requests a day probes leave unspent: they stop once `remaining` reaches " +
+      "reserve + traffic. Routed traffic may spend them.",
+  }),
 }).openapi("Quota");
 
 export const SummarySchema = z.object({
