@@ -207,16 +207,15 @@ export async function recentTrafficMeasurements(
   since: number,
 ): Promise<TrafficMeasurement[]> {
   const rs = await client.execute({
-    sql: `SELECT model_id, MAX(checked_at) AS at,
-        (SELECT c2.status FROM checks c2 WHERE c2.source = 'traffic' AND c2.checked_at >= ?
-          AND c2.model_id = c.model_id AND (c2.status = 'ok'
-            OR c2.fault IN ('model', 'upstream', 'shared_capacity'))
-          ORDER BY c2.checked_at DESC, c2.id DESC LIMIT 1) AS status
-      FROM checks c
-      WHERE c.source = 'traffic' AND c.checked_at >= ?
-        AND (c.status = 'ok' OR c.fault IN ('model', 'upstream', 'shared_capacity'))
-      GROUP BY model_id ORDER BY model_id`,
-    args: [since, since],
+    // One pass over the window (the partial index of traffic checks by time), newest per model.
+    sql: `SELECT model_id, checked_at AS at, status FROM (
+        SELECT model_id, checked_at, status, ROW_NUMBER() OVER (
+          PARTITION BY model_id ORDER BY checked_at DESC, id DESC) AS n
+        FROM checks
+        WHERE source = 'traffic' AND checked_at >= ?
+          AND (status = 'ok' OR fault IN ('model', 'upstream', 'shared_capacity')))
+      WHERE n = 1 ORDER BY model_id`,
+    args: [since],
   });
   return rs.rows.map((r) => ({
     model_id: str(r.model_id),
