@@ -24,7 +24,9 @@ export function createApp(
   app.route("/", createV1(v1 ?? DISABLED_V1));
   app.use(security()); // first: its headers go on every response, errors and 404s included
   app.use(compress()); // before the cache: it leaves alone what the cache already encoded
-  if (deps.dataVersion) app.use(cacheOf(deps, log).middleware);
+  // A background render is a request of its own through the whole app (lib/web/response_cache.ts).
+  const refetch = (request: Request, env: unknown) => app.fetch(request, env);
+  if (deps.dataVersion) app.use(cacheOf(deps, log, refetch).middleware);
   app.get("/static/*", staticHandler());
   app.route("/", createApi(deps));
   app.route("/", createPages(deps));
@@ -39,14 +41,18 @@ export function createApp(
 }
 
 /** Mounted after compress(): it sends its own gzip/br bodies, compress() skips those. */
-function cacheOf(deps: AppDeps, log: (message: string) => void) {
+function cacheOf(
+  deps: AppDeps,
+  log: (message: string) => void,
+  refetch: (request: Request, env: unknown) => Response | Promise<Response>,
+) {
   const dataVersion = deps.dataVersion!;
   // The scanner's status is part of the version: a scan's progress lives in this process.
   const version = everyInterval(async () => {
     const [data, scanning] = await Promise.all([dataVersion(), deps.scanner.status()]);
     return `${data} ${JSON.stringify(scanning)}`;
   }, deps.now);
-  return responseCache({ version, now: deps.now, log });
+  return responseCache({ version, now: deps.now, log, refetch });
 }
 
 const DISABLED_V1: V1Options = { router: null, token: null, clientConcurrency: 1, corsOrigins: [] };

@@ -160,6 +160,10 @@ Deno.test("a new verdict bumps the data version: the cached answer's ETag change
     { model_id: BOTH, capability: "tools", verified: true, checked_at: NOW },
   ]);
   now += 2_100;
+  // The first requests get the previous answers while they render in the background (the
+  // response cache's stale-while-revalidate); the ones after them get the new answers.
+  await Promise.all(paths.map(etag));
+  await new Promise((r) => setTimeout(r, 300));
   const after = await Promise.all(paths.map(etag));
   for (let i = 0; i < paths.length; i++) assert.notEqual(after[i], before[i], paths[i]);
   const body = await json<Obj & { capabilities: Caps }>(await app.request(paths[1]));
