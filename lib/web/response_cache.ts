@@ -183,6 +183,7 @@ export function responseCache(opts: ResponseCacheOptions): ResponseCache {
     key: string,
     version: string,
     bucket: number,
+    encodeFirst = false,
   ): Promise<Entry | null> => {
     await next();
     const res = c.res;
@@ -207,6 +208,11 @@ export function responseCache(opts: ResponseCacheOptions): ResponseCache {
       encoded: {},
       encodedBytes: 0,
     };
+    if (encodeFirst && entry.compressible && body.length >= COMPRESS_MIN_BYTES) {
+      // In the background: encoded before it replaces the previous entry, so that no request
+      // waits on brotli for it (failures fall back to encoding on demand).
+      await Promise.allSettled([encodedBody(entry, "br"), encodedBody(entry, "gzip")]);
+    }
     rendered++;
     lru.set(key, entry);
     return entry;
@@ -271,7 +277,7 @@ export function responseCache(opts: ResponseCacheOptions): ResponseCache {
     const mine = background.get(c.req.raw);
     if (mine) {
       // A background render: keep what the routes answer; the answer itself goes nowhere.
-      mine.entry = await render(c, next, mine.key, mine.version, mine.bucket);
+      mine.entry = await render(c, next, mine.key, mine.version, mine.bucket, true);
       return mine.entry ? send(c, new Response(null, { status: 204 })) : undefined;
     }
     const url = new URL(c.req.url);
