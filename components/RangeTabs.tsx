@@ -9,10 +9,17 @@ export const RANGE_LABEL: Record<Range, string> = {
   "1y": "1 year",
 };
 
-export function RangeTabs({ current, href }: { current: Range; href: (r: Range) => string }) {
+/** The tabs of `ranges` (the history's by default; the router page has its own two). */
+export function RangeTabs<R extends string = Range>(
+  { current, href, ranges = RANGES as readonly string[] as readonly R[] }: {
+    current: R;
+    href: (r: R) => string;
+    ranges?: readonly R[];
+  },
+) {
   return (
     <nav aria-label="Range" class="flex gap-1 text-sm">
-      {RANGES.map((r) => (
+      {ranges.map((r) => (
         <a
           key={r}
           href={href(r)}

@@ -18,6 +18,7 @@
 import type { Client, InStatement, Row } from "@libsql/client";
 import { type Capability, isCapability, shortDetail } from "../domain/capability.ts";
 import type { CheckStatus, Fault } from "../domain/check.ts";
+import { DATA_VERSION_BUMP } from "./data_version.ts";
 import {
   bool,
   cleanText,
@@ -28,9 +29,6 @@ import {
   str,
   strOrNull,
 } from "./values.ts";
-
-/** As in data_version.ts (migration 6): bump the data version pages and the API cache on. */
-const DATA_VERSION_BUMP = "UPDATE store_meta SET value = value + 1 WHERE name = 'data_version';";
 
 /** One attempt, as a check round hands it over. */
 export interface CapabilityCheckInput {

@@ -10,7 +10,9 @@
  */
 import type { Client } from "@libsql/client";
 
-const BUMP = "UPDATE store_meta SET value = value + 1 WHERE name = 'data_version';";
+/** The statement every data-version trigger runs. */
+export const DATA_VERSION_BUMP =
+  "UPDATE store_meta SET value = value + 1 WHERE name = 'data_version';";
 
 /** Columns of `runs` that pages and the API show (everything but the heartbeat, pid, host). */
 const RUN_COLUMNS =
@@ -18,7 +20,7 @@ const RUN_COLUMNS =
   "skipped_count, error, region";
 
 function trigger(name: string, when: string, table: string, condition = ""): string {
-  return `CREATE TRIGGER ${name} AFTER ${when} ON ${table} ${condition} BEGIN ${BUMP} END`;
+  return `CREATE TRIGGER ${name} AFTER ${when} ON ${table} ${condition} BEGIN ${DATA_VERSION_BUMP} END`;
 }
 
 /** Migration 6: the counter and its triggers. */

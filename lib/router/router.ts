@@ -107,6 +107,19 @@ const KEEP_DECISIONS = 50;
 const WRITE_DELAY_MS = 50;
 const WRITE_BATCH = 200;
 
+/** The counters of a router that has routed nothing (or of none at all). */
+export function emptyRouterStats(): RouterStats {
+  return {
+    requests: 0,
+    answered: 0,
+    failovers: 0,
+    account_limit_waits: 0,
+    account_limit_refusals: 0,
+    per_model: {},
+    last_decisions: [],
+  };
+}
+
 export function createRouter(opts: RouterOptions): Router {
   const clock = opts.clock ?? systemClock;
   const monotonic = opts.monotonic ?? (() => performance.now());
@@ -118,15 +131,7 @@ export function createRouter(opts: RouterOptions): Router {
   let loading: Promise<View> | null = null;
   let writes: Promise<unknown> = Promise.resolve();
   let runId: Promise<number> | null = null;
-  const stats: RouterStats = {
-    requests: 0,
-    answered: 0,
-    failovers: 0,
-    account_limit_waits: 0,
-    account_limit_refusals: 0,
-    per_model: {},
-    last_decisions: [],
-  };
+  const stats = emptyRouterStats();
 
   /** Serialised background writes; a failure is logged, never the client's problem. */
   function write(what: string, task: () => Promise<unknown>): void {

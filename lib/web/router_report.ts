@@ -6,7 +6,7 @@
 import { loadBreakers } from "../db/router.ts";
 import type { Store } from "../db/store.ts";
 import type { BreakerPhase } from "../router/breaker.ts";
-import type { Decision, RouterStats } from "../router/router.ts";
+import { type Decision, emptyRouterStats } from "../router/router.ts";
 import { type RouterHistory, routerHistory, type RouterRange } from "../stats/router.ts";
 import type { RouterView } from "./deps.ts";
 
@@ -46,23 +46,13 @@ export interface RouterReport {
   history: RouterHistory;
 }
 
-const OFF: RouterStats = {
-  requests: 0,
-  answered: 0,
-  failovers: 0,
-  account_limit_waits: 0,
-  account_limit_refusals: 0,
-  per_model: {},
-  last_decisions: [],
-};
-
 export async function routerReport(
   store: Store,
   router: RouterView | null | undefined,
   range: RouterRange,
   now: number,
 ): Promise<RouterReport> {
-  const stats = router ? router.stats() : OFF;
+  const stats = router ? router.stats() : emptyRouterStats();
   const [history, breakers] = await Promise.all([
     routerHistory(store, range, now),
     loadBreakers(store.client),

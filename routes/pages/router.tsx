@@ -5,6 +5,7 @@
  * Never kept by the response cache (its counters are in memory: see routes/api/router.ts).
  */
 import type { Context } from "hono";
+import { RangeTabs } from "../../components/RangeTabs.tsx";
 import { ROUTER_RANGES, type RouterRange } from "../../lib/stats/router.ts";
 import type { AppDeps } from "../../lib/web/deps.ts";
 import { routerReport } from "../../lib/web/router_report.ts";
@@ -59,7 +60,13 @@ export async function routerPage(c: Context, deps: AppDeps): Promise<Response> {
         id="traffic"
         title="Routed requests per hour"
         intro="Requests and failovers (lines); answers by the model that served them (bars). Stored: it outlives restarts."
-        aside={<RouterRangeTabs current={range} />}
+        aside={
+          <RangeTabs
+            current={range}
+            ranges={ROUTER_RANGES}
+            href={(r) => `/router?range=${r}`}
+          />
+        }
       >
         <RouterChart history={report.history} />
       </Section>
@@ -83,25 +90,4 @@ export async function routerPage(c: Context, deps: AppDeps): Promise<Response> {
     </Shell>
   );
   return sendPage(c, page, { title: "Router · Scouter" });
-}
-
-function RouterRangeTabs({ current }: { current: RouterRange }) {
-  return (
-    <nav aria-label="Range" class="flex gap-1 text-sm">
-      {ROUTER_RANGES.map((r) => (
-        <a
-          key={r}
-          href={`/router?range=${r}`}
-          aria-current={r === current ? "true" : undefined}
-          class={`rounded-md px-2.5 py-1 ${
-            r === current
-              ? "bg-slate-900 text-white dark:bg-slate-100 dark:text-slate-900"
-              : "text-slate-600 hover:bg-slate-200 dark:text-slate-300 dark:hover:bg-slate-800"
-          }`}
-        >
-          {r}
-        </a>
-      ))}
-    </nav>
-  );
 }
