@@ -37,6 +37,11 @@ export async function modelDetail(
     last_seen_at: model ? iso(model.last_seen_at) : null,
     removed_at: isoOrNull(model?.removed_at ?? null),
     range_stats,
-    events: events.map((e) => ({ kind: e.kind, at: iso(e.at), run_id: e.run_id })),
+    events: events.map((e) => ({
+      kind: e.kind,
+      at: iso(e.at),
+      run_id: e.run_id,
+      detail: e.detail ?? null,
+    })),
   };
 }

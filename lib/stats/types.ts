@@ -194,6 +194,8 @@ export interface CatalogEvent {
   /** ISO 8601. */
   at: string;
   run_id: number | null;
+  /** The capability a `capability_lost` / `capability_gained` event is about; else null. */
+  detail: string | null;
 }
 
 /** One model in full: its summary, its catalog facts and its stats over every range. */

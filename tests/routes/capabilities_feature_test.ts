@@ -4,6 +4,7 @@
  * dashboard's chips and filter (server render) and the model page's claim beside the verdict.
  */
 import assert from "node:assert/strict";
+import { recordCapabilityCheck } from "../../lib/db/capabilities.ts";
 import { readDataVersion } from "../../lib/db/data_version.ts";
 import { ensureAssets } from "../../lib/web/build.ts";
 import { loadAssets } from "../../lib/web/manifest.ts";
@@ -210,4 +211,34 @@ Deno.test("the model page: each capability's claim beside its verdict", async ()
   const evil = await (await f.get(`/models/${encodeURIComponent(EVIL)}`)).text();
   assert.equal(evil.includes(HOSTILE_DETAIL), false);
   assert.ok(evil.includes("verified no, 1 h ago: &lt;script>alert"));
+});
+
+Deno.test("a verdict that changes is a catalog event naming its capability, in the API and on the page", async () => {
+  await using f = await feature(SEED);
+  const client = f.db.store.client;
+  const attempt = (verified: boolean, at: number) => ({
+    model_id: BOTH,
+    capability: "tools" as const,
+    verified,
+    detail: verified ? null : "answered in prose",
+    category: null,
+    fault: null,
+    checked_at: at,
+    run_id: null,
+  });
+  // The first verdict is no change; then lost, then gained back.
+  await recordCapabilityCheck(client, attempt(true, NOW - 3 * H));
+  await recordCapabilityCheck(client, attempt(false, NOW - 2 * H));
+  await recordCapabilityCheck(client, attempt(true, NOW - H));
+  const detail = await json<{ events: { kind: string; detail: string | null }[] }>(
+    await f.get(`/api/models/${encodeURIComponent(BOTH)}`),
+  );
+  const kinds = detail.events.map((e) => `${e.kind}:${e.detail}`);
+  assert.deepEqual(kinds.filter((k) => k.startsWith("capability")), [
+    "capability_gained:tools",
+    "capability_lost:tools",
+  ]);
+  const page = (await (await f.get(`/models/${BOTH}`)).text()).replace(/<[^>]+>/g, "");
+  assert.match(page, /Verified capability lost: tools/);
+  assert.match(page, /Capability verified: tools/);
 });

@@ -124,6 +124,10 @@ const CatalogEventSchema = z.object({
     }),
   at: isoTime("When the catalog change was seen"),
   run_id: z.number().int().nullable(),
+  detail: z.string().nullable().openapi({
+    description: "The capability (tools, json, vision, reasoning) a capability_lost or " +
+      "capability_gained event is about; null for the others.",
+  }),
 }).openapi("CatalogEvent");
 
 export const ModelDetailSchema = z.object({
