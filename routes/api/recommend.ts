@@ -17,7 +17,10 @@ export const RecommendQuery = z.object({
     .openapi({ description: "Only models with at least this context length (tokens)." }),
   tools: z.enum(["true", "false", "1", "0"], { error: "must be true or false" }).optional()
     .transform((v) => v === "true" || v === "1")
-    .openapi({ description: "true: only models whose catalog lists the `tools` parameter." }),
+    .openapi({
+      description: "true: only models that call tools: verified by a tools check where one ran " +
+        "(a verified no is left out, a verified yes ranks first), else the catalog lists `tools`.",
+    }),
   modality: z.string().max(100, { error: modalityError }).optional()
     .transform((v, ctx) => {
       if (v === undefined) return [];
