@@ -1,5 +1,6 @@
 /**
- * Retention: raw checks are kept OPENROUTER_SCOUT_RETENTION_DAYS (rollups and the latest state,
+ * Retention: raw checks and capability check attempts are kept OPENROUTER_SCOUT_RETENTION_DAYS
+ * (rollups, the latest state, the latest capability verdicts and the router's hourly counters,
  * which the pages and the API read, are kept for good).
  *
  * Pruning never holds the database for long: it deletes in batches of PRUNE_BATCH rows, each its
@@ -51,8 +52,11 @@ const SWITCH_AT: SwitchThreshold = { freeBytes: 16 * 1024 * 1024, freeShare: 0.2
 export interface PruneReport {
   /** Raw checks before this time (a whole hour) are gone; null when nothing was pruned. */
   cutoff: number | null;
+  /** Raw checks deleted. */
   deleted: number;
   batches: number;
+  /** Capability check attempts deleted (same window; the latest verdicts are kept). */
+  capabilityChecksDeleted: number;
   /** Pages given back to the file system. */
   reclaimedPages: number;
   /** The one-time VACUUM that switches the database to incremental auto-vacuum ran. */
@@ -67,6 +71,7 @@ export async function pruneChecks(client: Client, opts: PruneOptions): Promise<P
     cutoff: null,
     deleted: 0,
     batches: 0,
+    capabilityChecksDeleted: 0,
     reclaimedPages: 0,
     switchedToIncremental: false,
   };
@@ -77,25 +82,52 @@ export async function pruneChecks(client: Client, opts: PruneOptions): Promise<P
   report.cutoff = cutoff;
   // The mark first: from now on, readers take the partial hours before it from the rollups.
   await markRawGoneBefore(client, cutoff);
-  for (;;) {
-    if (opts.signal?.aborted) return report;
-    const rs = await client.execute({
-      sql: `DELETE FROM checks WHERE id IN (
-        SELECT id FROM checks WHERE checked_at < ? ORDER BY checked_at LIMIT ?)`,
-      args: [BigInt(cutoff), batch],
-    });
-    report.deleted += rs.rowsAffected;
-    report.batches++;
-    if (rs.rowsAffected < batch) break;
-    await sleep(pause);
-  }
-  if (opts.reclaim !== false && report.deleted > 0) {
+  const checks = await deleteBefore(client, "checks", cutoff, batch, pause, opts.signal);
+  report.deleted = checks.deleted;
+  report.batches = checks.batches;
+  if (opts.signal?.aborted) return report;
+  // Capability attempts are raw too (the latest verdicts, in model_capabilities, stay).
+  const attempts = await deleteBefore(
+    client,
+    "capability_checks",
+    cutoff,
+    batch,
+    pause,
+    opts.signal,
+  );
+  report.capabilityChecksDeleted = attempts.deleted;
+  if (opts.signal?.aborted) return report;
+  if (opts.reclaim !== false && report.deleted + attempts.deleted > 0) {
     Object.assign(
       report,
       await reclaimSpace(client, { pauseMs: pause, signal: opts.signal, switchAt: opts.switchAt }),
     );
   }
   return report;
+}
+
+/** Deletes the rows of `table` checked before `cutoff`, `batch` at a time, pausing between. */
+async function deleteBefore(
+  client: Client,
+  table: "checks" | "capability_checks",
+  cutoff: number,
+  batch: number,
+  pause: number,
+  signal?: AbortSignal,
+): Promise<{ deleted: number; batches: number }> {
+  const out = { deleted: 0, batches: 0 };
+  for (;;) {
+    if (signal?.aborted) return out;
+    const rs = await client.execute({
+      sql: `DELETE FROM ${table} WHERE id IN (
+        SELECT id FROM ${table} WHERE checked_at < ? ORDER BY checked_at LIMIT ?)`,
+      args: [BigInt(cutoff), batch],
+    });
+    out.deleted += rs.rowsAffected;
+    out.batches++;
+    if (rs.rowsAffected < batch) return out;
+    await sleep(pause);
+  }
 }
 
 /**

@@ -9,6 +9,7 @@ import {
   recordCapabilityCheck,
 } from "../../lib/db/capabilities.ts";
 import { readDataVersion } from "../../lib/db/data_version.ts";
+import { pruneChecks } from "../../lib/db/retention.ts";
 import { listEvents } from "../../lib/db/catalog.ts";
 import type { CapabilityCheckInput } from "../../lib/db/capabilities.ts";
 
@@ -156,5 +157,22 @@ Deno.test("due checks: none within the interval, inconclusive attempts included"
     ["a/m:free vision", "b/m:free tools"],
   );
   assert.deepEqual((await dueCapabilityChecks(client, candidates, 11 * day + 1, day)).length, 4);
+  client.close();
+});
+
+Deno.test("retention prunes capability attempts with the raw checks and keeps the verdicts", async () => {
+  const client = await migrated();
+  const day = 86_400_000;
+  const now = Date.UTC(2026, 11, 7, 12);
+  await recordCapabilityCheck(client, attempt({ verified: false, checked_at: now - 40 * day }));
+  await recordCapabilityCheck(client, attempt({ capability: "json", checked_at: now - 40 * day }));
+  await recordCapabilityCheck(client, attempt({ verified: null, checked_at: now - 2 * day }));
+  const report = await pruneChecks(client, { retentionDays: 30, now, pauseMs: 0 });
+  assert.equal(report.capabilityChecksDeleted, 2);
+  const left = await listCapabilityChecks(client, {});
+  assert.deepEqual(left.map((r) => r.checked_at), [now - 2 * day]);
+  const verdicts = (await latestCapabilities(client)).get("a/m:free");
+  assert.equal(verdicts?.tools?.verified, false, "the latest verdict outlives its attempt");
+  assert.equal(verdicts?.json?.verified, true);
   client.close();
 });
