@@ -58,6 +58,14 @@ export function QuotaCard({ plan, now }: { plan: QuotaPlan; now: number }) {
             ? " (spread over the day)"
             : ` (${plan.scans_per_day} scans × ${plan.models_per_scan} models)`}
         </Fact>
+        {plan.capability_requests_per_day > 0 && (
+          <Fact term="Capability checks">
+            up to {formatCount(plan.capability_requests_per_day)} a day{" "}
+            <span class="text-slate-500 dark:text-slate-400">
+              (only from what the health probes leave)
+            </span>
+          </Fact>
+        )}
         <Fact term="Spent today">
           {plan.spent_today === null ? "—" : `${formatCount(plan.spent_today)} requests`}
           <span class="text-slate-500 dark:text-slate-400">(since 00:00 UTC)</span>

@@ -82,6 +82,7 @@ export async function serveCommand(args: string[], platform: ServePlatform = {})
     log,
     // The day's count: the latest GET /key reading and what the shared pacer granted since.
     quota: routing.probesPacer.quota,
+    capabilityIntervalHours: config.capabilityIntervalHours,
   });
   // OpenRouter's endpoint stats: read in the background after a scan, those due only.
   const endpointStats = openrouter ? endpointStatsJobOf(config, store, openrouter, log) : null;

@@ -22,6 +22,7 @@ import {
   type QuotaSnapshot,
 } from "../scan/quota.ts";
 import { nextCronRun, type Timing } from "../config/timing.ts";
+import { capabilityRequestsPerDay } from "./capability_budget.ts";
 
 const DAY_MS = 86_400_000;
 
@@ -91,6 +92,12 @@ export interface QuotaPlan {
   min_interval_hours: number | null;
   /** The most models a full scan could check at the current schedule within probe_budget. */
   max_models_at_schedule: number;
+  /**
+   * What the server's capability checks cost a day at most (each claimed tools/json/vision check
+   * of the scanned models once per OPENROUTER_SCOUT_CAPABILITY_INTERVAL_HOURS); they only spend
+   * what the health probes leave, so they never count against `headroom`. 0 when off.
+   */
+  capability_requests_per_day: number;
   /** Requests Scouter sent to free models since 00:00 UTC today (attempts, retries included). */
   spent_today: number | null;
   /** One sentence saying what to change; null when the plan fits. */
@@ -117,6 +124,10 @@ export interface PlanInputs {
   reserve?: number;
   /** The share kept for routed traffic (0 with the router off); unset: 0. */
   trafficShare?: number;
+  /** Claimed tools/json/vision checks among the scanned models; unset: 0. */
+  capabilityClaims?: number;
+  /** OPENROUTER_SCOUT_CAPABILITY_INTERVAL_HOURS; unset or 0: no capability rounds. */
+  capabilityIntervalHours?: number;
 }
 
 /** The tier's guess when GET /key does not report the day's count. */
@@ -165,6 +176,10 @@ export function planQuota(p: PlanInputs): QuotaPlan {
     status,
     min_interval_hours: minInterval,
     max_models_at_schedule: maxModels,
+    capability_requests_per_day: capabilityRequestsPerDay(
+      p.capabilityClaims ?? 0,
+      p.capabilityIntervalHours ?? 0,
+    ),
     spent_today: p.spentToday ?? null,
     warning: status === "over"
       ? overWarning(quota.limit, kept, tier, perDayMin, models, maxModels, minInterval)

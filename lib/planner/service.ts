@@ -6,6 +6,7 @@
  */
 import type { Store } from "../db/store.ts";
 import { num } from "../db/values.ts";
+import { CHECKED_CAPABILITIES, claims } from "../domain/capability.ts";
 import { filterModels } from "../openrouter/catalog.ts";
 import type { KeyInfo } from "../openrouter/types.ts";
 import type { ScanSettings } from "../scan/scan.ts";
@@ -39,6 +40,8 @@ export interface QuotaPlannerOptions {
    * granted since. The planner's own GET /key readings go into it too. Unset: estimated.
    */
   quota?: QuotaLedger;
+  /** OPENROUTER_SCOUT_CAPABILITY_INTERVAL_HOURS (0 or unset: the server runs no rounds). */
+  capabilityIntervalHours?: number;
 }
 
 export interface SpreadTurn {
@@ -91,7 +94,7 @@ export function createQuotaPlanner(o: QuotaPlannerOptions): QuotaPlanner {
     return refreshing;
   }
 
-  async function scanModels(): Promise<{ id: string; unstable: boolean }[]> {
+  async function scanModels(): Promise<{ id: string; unstable: boolean; claims: number }[]> {
     const t = now();
     const [rows, summaries] = await Promise.all([
       o.store.listModels({ presentOnly: true }),
@@ -105,7 +108,11 @@ export function createQuotaPlanner(o: QuotaPlannerOptions): QuotaPlanner {
       maxModels: o.settings.maxModels,
     });
     const health = new Map(summaries.map((s) => [s.model_id, s.health]));
-    return selected.map((m) => ({ id: m.id, unstable: health.get(m.id) !== "healthy" }));
+    return selected.map((m) => ({
+      id: m.id,
+      unstable: health.get(m.id) !== "healthy",
+      claims: CHECKED_CAPABILITIES.filter((c) => claims(c, m)).length,
+    }));
   }
 
   async function spentToday(): Promise<number> {
@@ -146,6 +153,8 @@ export function createQuotaPlanner(o: QuotaPlannerOptions): QuotaPlanner {
       quota: o.quota?.snapshot(now()) ?? null,
       reserve: o.settings.quotaReserve ?? 0,
       trafficShare: o.settings.trafficShare ?? 0,
+      capabilityClaims: models.reduce((n, m) => n + m.claims, 0),
+      capabilityIntervalHours: o.capabilityIntervalHours ?? 0,
     });
   }
 

@@ -195,3 +195,38 @@ Deno.test("the scheduler in spread mode: one scan per slot, of that slot's model
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("the plan names what capability checks cost a day: claimed checks of the scanned models once per interval", async () => {
+  await using db = await openTestStore();
+  await seedStore(db.store, {
+    models: [
+      { id: "t/tools:free", supported_parameters: ["tools", "response_format"] },
+      { id: "v/vision:free", input_modalities: ["text", "image"], supported_parameters: [] },
+      { id: "p/plain:free", supported_parameters: ["max_tokens", "reasoning"] },
+      { id: "gone/tools:free", supported_parameters: ["tools"], present: false },
+    ],
+    checks: [],
+  });
+  const planOf = (capabilityIntervalHours?: number) =>
+    createQuotaPlanner({
+      store: db.store,
+      getKey: null,
+      settings: FAST_SETTINGS,
+      timing: HOURLY,
+      spread: false,
+      log: () => {},
+      now: () => NOW,
+      capabilityIntervalHours,
+    }).plan();
+  // tools + json, vision: 3 claimed checks (reasoning costs no request; a removed model none).
+  assert.equal((await planOf(24)).capability_requests_per_day, 3);
+  assert.equal((await planOf(6)).capability_requests_per_day, 12);
+  assert.equal((await planOf(0)).capability_requests_per_day, 0);
+  assert.equal(
+    (await planOf()).capability_requests_per_day,
+    0,
+    "off unless the server runs rounds",
+  );
+  const p = await planOf(24);
+  assert.equal(p.headroom, p.probe_budget - p.requests_per_day_min, "never against the probes");
+});

@@ -114,4 +114,19 @@ Deno.test("the dashboard's quota card says what probes may spend", () => {
   });
   const without = render(QuotaCard({ plan: alone, now: T }));
   assert.doesNotMatch(without, /probes may spend/);
+  assert.doesNotMatch(without, /Capability checks/, "no line while the rounds are off");
+  const rounds = planQuota({
+    key: null,
+    modelsPerScan: 1,
+    maxRetries: 0,
+    timing: HOURLY,
+    now: T,
+    quota: KEY_QUOTA,
+    capabilityClaims: 37,
+    capabilityIntervalHours: 24,
+  });
+  assert.match(
+    render(QuotaCard({ plan: rounds, now: T })).replace(/<[^>]+>/g, ""),
+    /Capability checksup to 37 a day \(only from what the health probes leave\)/,
+  );
 });
