@@ -183,37 +183,29 @@ async function checkOne(
   const outcome = await sendCapabilityRequest(check.build(model, settings.stream ?? true), ctx);
   const base = { model_id: model.id, capability, checked_at: new Date(outcome.at).toISOString() };
   if (outcome.kind === "failed") {
-    const detail = outcome.detail.slice(0, 120);
-    if (!outcome.sent) {
-      return {
-        ...base,
-        verified: null,
-        detail,
-        category: outcome.category,
-        fault: outcome.fault,
-        sent: false,
-        changed: false,
-      };
-    }
-    await ctx.store.recordCapabilityCheck({
-      model_id: model.id,
-      capability,
-      verified: null,
-      detail,
-      category: outcome.category,
-      fault: outcome.fault,
-      checked_at: outcome.at,
-      run_id: runId,
-    });
-    return {
+    // Inconclusive: stored when a request went out (it spent quota), never a verdict.
+    const failed = {
       ...base,
       verified: null,
-      detail,
+      detail: outcome.detail.slice(0, 120),
       category: outcome.category,
       fault: outcome.fault,
-      sent: true,
+      sent: outcome.sent,
       changed: false,
     };
+    if (outcome.sent) {
+      await ctx.store.recordCapabilityCheck({
+        model_id: model.id,
+        capability,
+        verified: null,
+        detail: failed.detail,
+        category: failed.category,
+        fault: failed.fault,
+        checked_at: outcome.at,
+        run_id: runId,
+      });
+    }
+    return failed;
   }
   const judged = check.judge(outcome.reply);
   const recorded = await ctx.store.recordCapabilityCheck({
