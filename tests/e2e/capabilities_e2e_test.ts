@@ -4,12 +4,9 @@
  * model page's claim beside the verdict. Verdicts are written straight into model_capabilities.
  */
 import assert from "node:assert/strict";
-import { Hono } from "hono";
 import type { Browser } from "playwright-core";
 import { launchBrowser, SKIP_BROWSER_TESTS, withPage } from "../browser.ts";
-import { staticHandler } from "../../lib/web/assets.ts";
-import { ensureAssets } from "../../lib/web/build.ts";
-import { createApp } from "../../routes/app.ts";
+import { serveForBrowser } from "../routes/browser_app.ts";
 import { feature, H, NOW } from "../routes/feature_helpers.ts";
 import { seedVerdicts } from "../stats/capability_seed.ts";
 
@@ -20,7 +17,6 @@ Deno.test({
   name: "capabilities in chromium: chips, the supports filter, the model page",
   ignore: SKIP_BROWSER_TESTS,
   async fn() {
-    const buildDir = await Deno.makeTempDir({ prefix: "scouter-caps-browser-" });
     await using f = await feature({
       models: MODELS.map((id) => ({
         id,
@@ -44,12 +40,8 @@ Deno.test({
         detail: `answered in prose ${HOSTILE}`,
       },
     ]);
-    await ensureAssets({ outDir: buildDir });
-    const app = new Hono();
-    app.get("/static/build/*", staticHandler({ buildDir }));
-    app.route("/", createApp(f.deps, () => {}));
-    const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, app.fetch);
-    const base = `http://127.0.0.1:${server.addr.port}`;
+    await using served = await serveForBrowser(f.deps, "scouter-caps-browser-");
+    const base = served.base;
     let browser: Browser | undefined;
     try {
       browser = await launchBrowser();
@@ -100,7 +92,6 @@ Deno.test({
       });
     } finally {
       await browser?.close();
-      await server.shutdown();
     }
   },
 });

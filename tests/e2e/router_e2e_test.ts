@@ -9,7 +9,8 @@ import { openStore } from "../../lib/db/open.ts";
 import { routerHours } from "../../lib/db/router.ts";
 import { ensureAssets } from "../../lib/web/build.ts";
 import { launchBrowser, SKIP_BROWSER_TESTS, withPage } from "../browser.ts";
-import { freePort, MAIN, RUN_FLAGS, waitFor } from "../cli/run_cli.ts";
+import { waitFor } from "../cli/run_cli.ts";
+import { startServer } from "../cli/server_process.ts";
 import { type FakeModelSpec, startFakeOpenRouter } from "../fake_openrouter.ts";
 import { TEST_KEY } from "../scan/helpers.ts";
 
@@ -30,24 +31,20 @@ Deno.test({
     await ensureAssets();
     const fake = await startFakeOpenRouter({ models: MODELS, apiKey: TEST_KEY });
     const dir = await Deno.makeTempDir({ prefix: "scouter-router-e2e-" });
-    const port = freePort();
-    const server = new Deno.Command(Deno.execPath(), {
-      args: [...RUN_FLAGS, MAIN, "serve", "--host", "127.0.0.1", "--port", String(port)],
+    // The project's server process: the start task's permissions, stdout and stderr drained.
+    const server = await startServer({
+      entry: "main.ts",
+      args: ["serve"],
       cwd: dir,
-      clearEnv: true,
       env: {
-        PATH: Deno.env.get("PATH") ?? "",
-        NO_COLOR: "1",
         OPENROUTER_API_KEY: TEST_KEY,
         OPENROUTER_BASE_URL: fake.url,
         OPENROUTER_SCOUT_ROUTER_TOKEN: TOKEN,
         OPENROUTER_SCOUT_REQUEST_DELAY_SECONDS: "0",
         OPENROUTER_SCOUT_MAX_RETRIES: "0",
       },
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    const base = `http://127.0.0.1:${port}`;
+    });
+    const base = server.base;
     let browser: Browser | undefined;
     let stopped = false;
     try {
@@ -104,13 +101,12 @@ Deno.test({
       }, { javaScriptEnabled: false });
     } finally {
       await browser?.close();
-      server.kill("SIGTERM");
-      const status = await server.status;
-      const stderr = new TextDecoder().decode((await server.output().catch(() => null))?.stderr);
+      const { code, output } = await server.stop();
       await fake.close();
-      stopped = status.code === 0;
-      assert.equal(status.code, 0, `the server stops cleanly on SIGTERM\n${stderr}`);
-      assert.ok(!stderr.includes(PROMPT) && !stderr.includes(TOKEN), "no prompt or token logged");
+      stopped = code === 0;
+      assert.equal(code, 0, `the server stops cleanly on SIGTERM\n${output}`);
+      // Its whole log, stdout and stderr.
+      assert.ok(!output.includes(PROMPT) && !output.includes(TOKEN), "no prompt or token logged");
     }
     try {
       // The hour's counters are in the database, once (the job and the stop never count twice).

@@ -4,14 +4,11 @@
  * the page once a running scan ends, and nothing logs an error.
  */
 import assert from "node:assert/strict";
-import { Hono } from "hono";
 import type { Browser, Page } from "playwright-core";
 import { launchBrowser, SKIP_BROWSER_TESTS, withPage } from "../browser.ts";
-import { staticHandler } from "../../lib/web/assets.ts";
-import { createApp } from "../../routes/app.ts";
-import { ensureAssets } from "../../lib/web/build.ts";
 import { modelSummaries } from "../../lib/stats/mod.ts";
 import { generateHistory } from "../seed.ts";
+import { serveForBrowser } from "./browser_app.ts";
 import { HOSTILE_IMG, HOSTILE_SCRIPT, IDLE, NOW, OFF, pagesFixture } from "./pages_helpers.ts";
 
 const RUNNING = {
@@ -29,19 +26,14 @@ Deno.test({
   name: "pages work in chromium",
   ignore: SKIP_BROWSER_TESTS,
   async fn() {
-    const buildDir = await Deno.makeTempDir({ prefix: "scouter-pages-browser-" });
     const history = generateHistory({ now: NOW, models: 30, days: 7 });
     // vendor-1 (flaky: failures on its chart) gets a hostile name; an alert() would fail.
     history.models![1] = { ...history.models![1], name: `${HOSTILE_IMG}${HOSTILE_SCRIPT}` };
     await using f = await pagesFixture(history);
     const models = await modelSummaries(f.db.store, NOW);
     const down = models.filter((m) => m.health === "down").length;
-    await ensureAssets({ outDir: buildDir });
-    const app = new Hono();
-    app.get("/static/build/*", staticHandler({ buildDir }));
-    app.route("/", createApp(f.deps, () => {}));
-    const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, app.fetch);
-    const base = `http://127.0.0.1:${server.addr.port}`;
+    await using served = await serveForBrowser(f.deps, "scouter-pages-browser-");
+    const base = served.base;
     let browser: Browser | undefined;
     try {
       browser = await launchBrowser();
@@ -215,8 +207,6 @@ Deno.test({
     } finally {
       f.scanner.set(IDLE);
       await browser?.close();
-      await server.shutdown();
-      await Deno.remove(buildDir, { recursive: true });
     }
   },
 });

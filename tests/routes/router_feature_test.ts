@@ -8,6 +8,7 @@ import { createApp } from "../../routes/app.ts";
 import type { AppDeps } from "../../lib/web/deps.ts";
 import type { RouterReport } from "../../lib/web/router_report.ts";
 import { startRouterCounters } from "../../lib/cli/router_counters.ts";
+import { emptyRouterStats } from "../../lib/router/router.ts";
 import { API_KEY, startWorld, TOKEN, type World } from "../router/world.ts";
 import { apiError, feature, json } from "./feature_helpers.ts";
 import { fakeScanner, IDLE } from "./pages_helpers.ts";
@@ -153,15 +154,7 @@ Deno.test("the history outlives a restart: a new router's counters start at 0, t
       now: () => Date.now(),
       adminToken: null,
       router: {
-        stats: () => ({
-          requests: 0,
-          answered: 0,
-          failovers: 0,
-          account_limit_waits: 0,
-          account_limit_refusals: 0,
-          per_model: {},
-          last_decisions: [],
-        }),
+        stats: emptyRouterStats,
         since: Date.now(),
       },
     }, () => {});
