@@ -7,7 +7,8 @@ import assert from "node:assert/strict";
 import type { Browser } from "playwright-core";
 import { ensureAssets } from "../../lib/web/build.ts";
 import { launchBrowser, SKIP_BROWSER_TESTS, withPage } from "../browser.ts";
-import { freePort, MAIN, RUN_FLAGS, waitFor } from "../cli/run_cli.ts";
+import { waitFor } from "../cli/run_cli.ts";
+import { startServer } from "../cli/server_process.ts";
 import { type FakeModelSpec, startFakeOpenRouter } from "../fake_openrouter.ts";
 import { TEST_KEY } from "../scan/helpers.ts";
 
@@ -35,24 +36,20 @@ Deno.test({
     await ensureAssets();
     const fake = await startFakeOpenRouter({ models: MODELS, apiKey: TEST_KEY });
     const dir = await Deno.makeTempDir({ prefix: "scouter-e2e-" });
-    const port = freePort();
-    const server = new Deno.Command(Deno.execPath(), {
-      args: [...RUN_FLAGS, MAIN, "serve", "--host", "127.0.0.1", "--port", String(port)],
+    // The project's server process: the start task's permissions, stdout and stderr drained.
+    const server = await startServer({
+      entry: "main.ts",
+      args: ["serve"],
       cwd: dir,
-      clearEnv: true,
       env: {
-        PATH: Deno.env.get("PATH") ?? "",
-        NO_COLOR: "1",
         OPENROUTER_API_KEY: TEST_KEY,
         OPENROUTER_BASE_URL: fake.url,
         OPENROUTER_SCOUT_REQUEST_DELAY_SECONDS: "0",
         OPENROUTER_SCOUT_CONCURRENCY: "4",
         OPENROUTER_SCOUT_MAX_RETRIES: "0",
       },
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    const base = `http://127.0.0.1:${port}`;
+    });
+    const base = server.base;
     let browser: Browser | undefined;
     try {
       const summary = await waitFor("the first scan", async () => {
@@ -114,12 +111,10 @@ Deno.test({
       }, { javaScriptEnabled: false });
     } finally {
       await browser?.close();
-      server.kill("SIGTERM");
-      const status = await server.status;
-      const stderr = new TextDecoder().decode((await server.output().catch(() => null))?.stderr);
+      const { code, output } = await server.stop();
       await fake.close();
       await Deno.remove(dir, { recursive: true });
-      assert.equal(status.code, 0, `the server stops cleanly on SIGTERM\n${stderr}`);
+      assert.equal(code, 0, `the server stops cleanly on SIGTERM\n${output}`);
     }
   },
 });
